@@ -1,0 +1,226 @@
+//! The JNI entry points of `io.syntaxlake.engine.NativeBridge`. Each one only converts between
+//! Java and Rust values and runs inside `guard`; the work is done by `Session`.
+
+use std::collections::HashMap;
+
+use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
+use jni::JNIEnv;
+use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::sys::{jlong, jobjectArray, jstring};
+
+use crate::errors::{BridgeError, BridgeResult, guard};
+use crate::object_stores::S3StoreSpec;
+use crate::result_stream::export;
+use crate::session::Session;
+
+/// Borrows the session behind a handle. The Java side guarantees that a handle is never used
+/// after (or while) it is closed; zero is what a closed Java session passes.
+fn session<'a>(handle: jlong) -> BridgeResult<&'a Session> {
+    if handle == 0 {
+        return Err(BridgeError::InvalidArgument("the session is closed".into()));
+    }
+    // SAFETY: non-zero handles come from `Box::into_raw` in `openSession` and stay valid until
+    // `closeSession`, which the Java side never runs concurrently with other calls.
+    Ok(unsafe { &*(handle as *const Session) })
+}
+
+fn string(env: &mut JNIEnv, value: &JString) -> BridgeResult<String> {
+    if value.is_null() {
+        return Err(BridgeError::InvalidArgument("a string argument is null".into()));
+    }
+    Ok(env.get_string(value)?.into())
+}
+
+fn strings(env: &mut JNIEnv, array: &JObjectArray) -> BridgeResult<Vec<String>> {
+    if array.is_null() {
+        return Ok(Vec::new());
+    }
+    let length = env.get_array_length(array)?;
+    let mut out = Vec::with_capacity(length as usize);
+    for index in 0..length {
+        let element = JString::from(env.get_object_array_element(array, index)?);
+        out.push(string(env, &element)?);
+        env.delete_local_ref(element)?;
+    }
+    Ok(out)
+}
+
+/// Java passes maps as flat `[key, value, key, value, ...]` arrays.
+fn pairs(env: &mut JNIEnv, array: &JObjectArray) -> BridgeResult<Vec<(String, String)>> {
+    let flat = strings(env, array)?;
+    if flat.len() % 2 != 0 {
+        return Err(BridgeError::InvalidArgument("a key/value array has an odd length".into()));
+    }
+    Ok(flat.chunks_exact(2).map(|kv| (kv[0].clone(), kv[1].clone())).collect())
+}
+
+fn string_array(env: &mut JNIEnv, values: &[String]) -> BridgeResult<jobjectArray> {
+    let array = env.new_object_array(values.len() as i32, "java/lang/String", JObject::null())?;
+    for (index, value) in values.iter().enumerate() {
+        let text = env.new_string(value)?;
+        env.set_object_array_element(&array, index as i32, &text)?;
+        env.delete_local_ref(text)?;
+    }
+    Ok(array.into_raw())
+}
+
+fn stream_address(address: jlong) -> BridgeResult<jlong> {
+    if address == 0 {
+        return Err(BridgeError::InvalidArgument("the Arrow stream address is null".into()));
+    }
+    Ok(address)
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_engineVersion<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+) -> jstring {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        Ok(env.new_string(datafusion::DATAFUSION_VERSION)?.into_raw())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_openSession<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    settings: JObjectArray<'local>,
+    limits: JObjectArray<'local>,
+    s3_stores: JObjectArray<'local>,
+) -> jlong {
+    guard(&mut env, 0, |env| {
+        let settings = pairs(env, &settings)?;
+        let limits: HashMap<String, String> = pairs(env, &limits)?.into_iter().collect();
+        let mut stores = Vec::new();
+        if !s3_stores.is_null() {
+            for index in 0..env.get_array_length(&s3_stores)? {
+                let options = JObjectArray::from(env.get_object_array_element(&s3_stores, index)?);
+                let options: HashMap<String, String> = pairs(env, &options)?.into_iter().collect();
+                stores.push(S3StoreSpec::from_options(&options)?);
+            }
+        }
+        let session = Session::open(settings, limits, stores)?;
+        Ok(Box::into_raw(Box::new(session)) as jlong)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_closeSession<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| {
+        if handle != 0 {
+            // SAFETY: the handle came from `Box::into_raw` and Java closes it exactly once.
+            drop(unsafe { Box::from_raw(handle as *mut Session) });
+        }
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_sql<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    sql: JString<'local>,
+    stream: jlong,
+) {
+    guard(&mut env, (), |env| {
+        let sql = string(env, &sql)?;
+        let address = stream_address(stream)?;
+        let result = session(handle)?.sql(&sql)?;
+        // SAFETY: Java allocated an empty ArrowArrayStream struct at this address.
+        unsafe { export(result, address) };
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_plans<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    sql: JString<'local>,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let sql = string(env, &sql)?;
+        let plans = session(handle)?.plans(&sql)?;
+        string_array(env, &[plans.logical, plans.optimized, plans.physical])
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_dfschemaTree<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    sql: JString<'local>,
+) -> jstring {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let sql = string(env, &sql)?;
+        let tree = session(handle)?.dfschema_tree(&sql)?;
+        Ok(env.new_string(tree)?.into_raw())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_columnDefaults<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    table: JString<'local>,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let table = string(env, &table)?;
+        let flat: Vec<String> = session(handle)?
+            .column_defaults(&table)?
+            .into_iter()
+            .flat_map(|(column, expr)| [column, expr])
+            .collect();
+        string_array(env, &flat)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerStream<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    name: JString<'local>,
+    stream: jlong,
+) {
+    guard(&mut env, (), |env| {
+        let name = string(env, &name)?;
+        let address = stream_address(stream)?;
+        let session = session(handle)?;
+        // SAFETY: Java exported a live stream at this address; `from_raw` moves it out and
+        // leaves the Java-side struct released.
+        let reader = unsafe { ArrowArrayStreamReader::from_raw(address as *mut FFI_ArrowArrayStream)? };
+        session.register_stream(&name, reader)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerS3<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    options: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let options: HashMap<String, String> = pairs(env, &options)?.into_iter().collect();
+        session(handle)?.register_s3(S3StoreSpec::from_options(&options)?)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_refreshCatalogs<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| session(handle)?.refresh_catalogs())
+}

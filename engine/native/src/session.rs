@@ -1,0 +1,216 @@
+//! One DataFusion session and everything Java can ask of it. No JNI types here: `exports.rs`
+//! translates between Java and these calls.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
+use arrow::record_batch::{RecordBatch, RecordBatchReader};
+use datafusion::catalog::MemTable;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::{LogicalPlan, SetVariable, Statement};
+use datafusion::physical_plan::displayable;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::errors::{BridgeError, BridgeResult};
+use crate::object_stores::S3StoreSpec;
+use crate::result_stream::{materialized, streaming};
+use crate::runtime::runtime;
+
+const RUNTIME_PREFIX: &str = "datafusion.runtime.";
+const CATALOG_FORMAT: &str = "datafusion.catalog.format";
+
+pub struct Session {
+    ctx: SessionContext,
+}
+
+/// The three plans of one statement, as text.
+pub struct PlanTexts {
+    pub logical: String,
+    pub optimized: String,
+    pub physical: String,
+}
+
+impl Session {
+    /// Builds a session. `settings` are `datafusion.*` keys: session options go into the
+    /// `SessionConfig` before the state is built (the catalog auto-load keys are only read
+    /// then), `datafusion.runtime.*` keys are applied as SET statements afterwards.
+    /// `limits` are the runtime limits (`memory_limit_bytes`, `memory_pool`, `spill_directory`,
+    /// `max_spill_bytes`); `stores` are registered before the state is built, so that an
+    /// `s3://` catalog location can be listed.
+    pub fn open(
+        settings: Vec<(String, String)>,
+        limits: HashMap<String, String>,
+        stores: Vec<S3StoreSpec>,
+    ) -> BridgeResult<Self> {
+        let mut config = SessionConfig::new();
+        let mut runtime_settings = Vec::new();
+        for (key, value) in settings {
+            if key.starts_with(RUNTIME_PREFIX) {
+                runtime_settings.push((key, value));
+            } else if key == CATALOG_FORMAT {
+                // The auto-loader looks the format up among the table factories, whose keys are
+                // upper case; 'parquet' would silently register nothing.
+                config.options_mut().set(&key, &value.to_ascii_uppercase())?;
+            } else {
+                config.options_mut().set(&key, &value)?;
+            }
+        }
+        let runtime_env = runtime_builder(&limits)?.build_arc()?;
+        for spec in stores {
+            let url = spec.url()?;
+            runtime_env.register_object_store(&url, spec.build()?);
+        }
+        let autoload = config.options().catalog.location.is_some();
+        // Building the state parses catalog.location and panics on an invalid URL; the guard of
+        // the JNI entry turns that panic into a Java exception.
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_runtime_env(runtime_env)
+            .with_default_features()
+            .build();
+        let session = Session { ctx: SessionContext::new_with_state(state) };
+        for (variable, value) in runtime_settings {
+            session.set_variable(variable, value)?;
+        }
+        if autoload {
+            session.refresh_catalogs()?;
+        }
+        Ok(session)
+    }
+
+    /// Applies one setting the way SQL `SET` does, without building SQL text from input.
+    fn set_variable(&self, variable: String, value: String) -> BridgeResult<()> {
+        let plan = LogicalPlan::Statement(Statement::SetVariable(SetVariable { variable, value }));
+        runtime().block_on(async { self.ctx.execute_logical_plan(plan).await?.collect().await })?;
+        Ok(())
+    }
+
+    /// Plans and starts one statement. DDL, SET and PREPARE take effect inside `ctx.sql`.
+    /// INSERT and COPY are run to completion here, so that a caller who never reads the
+    /// returned count still gets the write; queries stream lazily.
+    pub fn sql(&self, sql: &str) -> BridgeResult<FFI_ArrowArrayStream> {
+        runtime().block_on(async {
+            let df = self.ctx.sql(sql).await?;
+            if matches!(df.logical_plan(), LogicalPlan::Dml(_) | LogicalPlan::Copy(_)) {
+                let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+                let batches = df.collect().await?;
+                Ok(materialized(schema, batches))
+            } else {
+                Ok(streaming(df.execute_stream().await?))
+            }
+        })
+    }
+
+    /// The logical, optimized logical and physical plan of a statement, without running it
+    /// (planning through the session state has no side effects, even for DDL).
+    pub fn plans(&self, sql: &str) -> BridgeResult<PlanTexts> {
+        runtime().block_on(async {
+            let state = self.ctx.state();
+            let logical = state.create_logical_plan(sql).await?;
+            let optimized = state.optimize(&logical)?;
+            let physical = state.create_physical_plan(&logical).await?;
+            Ok(PlanTexts {
+                logical: logical.display_indent_schema().to_string(),
+                optimized: optimized.display_indent_schema().to_string(),
+                physical: displayable(physical.as_ref()).indent(true).to_string(),
+            })
+        })
+    }
+
+    /// The DFSchema of a statement's logical plan as a tree (qualifiers, nullability, nesting).
+    pub fn dfschema_tree(&self, sql: &str) -> BridgeResult<String> {
+        runtime().block_on(async {
+            let plan = self.ctx.state().create_logical_plan(sql).await?;
+            Ok(plan.schema().tree_string().to_string())
+        })
+    }
+
+    /// The column defaults a table's provider holds (information_schema has none), in column
+    /// order, as (column, expression) pairs.
+    pub fn column_defaults(&self, table: &str) -> BridgeResult<Vec<(String, String)>> {
+        runtime().block_on(async {
+            let provider = self.ctx.table_provider(table).await?;
+            let defaults = provider
+                .schema()
+                .fields()
+                .iter()
+                .filter_map(|field| {
+                    provider
+                        .get_column_default(field.name())
+                        .map(|expr| (field.name().clone(), expr.to_string()))
+                })
+                .collect();
+            Ok(defaults)
+        })
+    }
+
+    /// Registers the batches of a C stream (exported by Java) as an in-memory table, spread
+    /// over as many partitions as the session scans in parallel.
+    pub fn register_stream(&self, name: &str, stream: ArrowArrayStreamReader) -> BridgeResult<()> {
+        let schema = stream.schema();
+        let partitions = self.ctx.copied_config().target_partitions().max(1);
+        let mut spread: Vec<Vec<RecordBatch>> = vec![Vec::new(); partitions];
+        for (index, batch) in stream.enumerate() {
+            spread[index % partitions].push(batch?);
+        }
+        spread.retain(|p| !p.is_empty());
+        let table = MemTable::try_new(schema, spread)?;
+        self.ctx.register_table(name, Arc::new(table))?;
+        Ok(())
+    }
+
+    pub fn register_s3(&self, spec: S3StoreSpec) -> BridgeResult<()> {
+        let url = spec.url()?;
+        self.ctx.register_object_store(&url, spec.build()?);
+        Ok(())
+    }
+
+    /// Lists auto-loaded catalog locations again; new dataset directories become tables.
+    pub fn refresh_catalogs(&self) -> BridgeResult<()> {
+        runtime().block_on(self.ctx.refresh_catalogs())?;
+        Ok(())
+    }
+}
+
+fn runtime_builder(limits: &HashMap<String, String>) -> BridgeResult<RuntimeEnvBuilder> {
+    let mut builder = RuntimeEnvBuilder::new();
+    if let Some(bytes) = limits.get("memory_limit_bytes") {
+        let bytes = parse_bytes("memory_limit_bytes", bytes)?;
+        let pool: Arc<dyn MemoryPool> = match limits.get("memory_pool").map(String::as_str) {
+            None | Some("fair") => Arc::new(FairSpillPool::new(bytes)),
+            Some("greedy") => Arc::new(GreedyMemoryPool::new(bytes)),
+            Some(other) => {
+                return Err(BridgeError::InvalidArgument(format!(
+                    "unknown memory pool '{other}' (expected fair or greedy)"
+                )));
+            }
+        };
+        builder = builder.with_memory_pool(pool);
+    }
+    if let Some(dir) = limits.get("spill_directory") {
+        builder = builder.with_temp_file_path(PathBuf::from(dir));
+    }
+    if let Some(bytes) = limits.get("max_spill_bytes") {
+        builder = builder.with_max_temp_directory_size(parse_bytes("max_spill_bytes", bytes)? as u64);
+    }
+    for key in limits.keys() {
+        if !matches!(
+            key.as_str(),
+            "memory_limit_bytes" | "memory_pool" | "spill_directory" | "max_spill_bytes"
+        ) {
+            return Err(BridgeError::InvalidArgument(format!("unknown runtime limit '{key}'")));
+        }
+    }
+    Ok(builder)
+}
+
+fn parse_bytes(key: &str, value: &str) -> BridgeResult<usize> {
+    value
+        .parse::<usize>()
+        .map_err(|_| BridgeError::InvalidArgument(format!("runtime limit '{key}' must be a byte count, got '{value}'")))
+}

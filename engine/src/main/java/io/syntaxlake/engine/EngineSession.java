@@ -1,0 +1,245 @@
+package io.syntaxlake.engine;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.UInt8Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * A DataFusion session. One session serves many threads at once; {@link #close()} waits for the
+ * calls in flight and is harmless to repeat; any call after it throws {@link EngineClosedException}.
+ * Results are Arrow streams ({@link QueryResult}) that must be closed before the session.
+ */
+public final class EngineSession implements AutoCloseable {
+    private static final BufferAllocator ROOT = new RootAllocator();
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicLong SESSION_IDS = new AtomicLong();
+
+    private final NativeHandle handle;
+    private final BufferAllocator allocator;
+    private final Cleaner.Cleanable cleanable;
+
+    private EngineSession(long nativeHandle) {
+        this.handle = new NativeHandle(nativeHandle);
+        this.allocator = ROOT.newChildAllocator("engine-session-" + SESSION_IDS.incrementAndGet(), 0, Long.MAX_VALUE);
+        // Safety net only: sessions are closed explicitly; this frees a forgotten one's native state.
+        this.cleanable = CLEANER.register(this, handle::release);
+    }
+
+    public static EngineSession open(SessionOptions options) {
+        String[][] stores = options.s3Stores().stream()
+                .map(store -> SessionOptions.flatten(store.asNativeOptions()))
+                .toArray(String[][]::new);
+        long nativeHandle = NativeBridge.openSession(SessionOptions.flatten(options.settings()),
+                SessionOptions.flatten(options.limits().asNativeOptions()), stores);
+        return new EngineSession(nativeHandle);
+    }
+
+    public static EngineSession open() {
+        return open(SessionOptions.defaults());
+    }
+
+    /** The DataFusion version the native library was built with, e.g. {@code 55.2.0}. */
+    public static String engineVersion() {
+        return NativeBridge.engineVersion();
+    }
+
+    /** The allocator that results of {@link #sql(String)} and {@link #collect(String)} use. */
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * Runs one statement. DDL, SET and PREPARE take effect before this returns; INSERT and COPY
+     * have written everything before this returns (the result holds their {@code count});
+     * queries stream: batches are computed as the result is read.
+     */
+    public QueryResult sql(String sql) {
+        return sql(sql, allocator);
+    }
+
+    public QueryResult sql(String sql, BufferAllocator resultAllocator) {
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(resultAllocator);
+        try {
+            handle.run(h -> NativeBridge.sql(h, sql, stream.memoryAddress()));
+            return new QueryResult(Data.importArrayStream(resultAllocator, stream), sql);
+        } finally {
+            stream.close();
+        }
+    }
+
+    /**
+     * Runs a statement to the end and returns its row count: the {@code count} that INSERT and
+     * COPY report, otherwise the number of rows of the result.
+     */
+    public long execute(String sql) {
+        try (QueryResult result = sql(sql)) {
+            long rows = 0;
+            Long count = null;
+            while (result.next()) {
+                VectorSchemaRoot batch = result.batch();
+                rows += batch.getRowCount();
+                if (isCountResult(batch) && batch.getRowCount() == 1) {
+                    count = (count == null ? 0 : count) + ((UInt8Vector) batch.getVector(0)).get(0);
+                }
+            }
+            return count != null ? count : rows;
+        }
+    }
+
+    /** Runs a query and reads its whole (small) result into plain Java values. */
+    public ResultTable collect(String sql) {
+        try (QueryResult result = sql(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            result.forEachRow(rows::add);
+            return new ResultTable(result.schema().getFields(), rows);
+        }
+    }
+
+    /**
+     * Registers Java Arrow data as an in-memory table: the engine reads {@code reader} to its end
+     * through a C stream and closes it (the reader is owned by the engine from here on).
+     */
+    public void registerTable(String table, ArrowReader reader) {
+        try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+            Data.exportArrayStream(allocator, reader, stream);
+            handle.run(h -> NativeBridge.registerStream(h, SqlIdentifiers.quote(table), stream.memoryAddress()));
+        }
+    }
+
+    /** Plans of a query (or any statement), without running it. */
+    public PlanSnapshot plans(String sql) {
+        String[] texts = handle.call(h -> NativeBridge.plans(h, sql));
+        return new PlanSnapshot(texts[0], texts[1], texts[2]);
+    }
+
+    /** Plans of a whole table or view: {@code SELECT * FROM <name>}. */
+    public PlanSnapshot tablePlans(String... nameParts) {
+        return plans(selectAll(nameParts));
+    }
+
+    /** The DFSchema of a statement's logical plan, as DataFusion's tree rendering. */
+    public String dfSchemaTree(String sql) {
+        return handle.call(h -> NativeBridge.dfschemaTree(h, sql));
+    }
+
+    public String tableDfSchemaTree(String... nameParts) {
+        return dfSchemaTree(selectAll(nameParts));
+    }
+
+    /** Column defaults as the table's provider holds them (column -> expression), in column order. */
+    public Map<String, String> columnDefaults(String... nameParts) {
+        String table = SqlIdentifiers.quoteQualified(Arrays.asList(nameParts));
+        String[] flat = handle.call(h -> NativeBridge.columnDefaults(h, table));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < flat.length; i += 2) {
+            out.put(flat[i], flat[i + 1]);
+        }
+        return out;
+    }
+
+    /** Makes {@code s3://<bucket>/...} locations usable by later DDL, COPY and queries. */
+    public void registerS3(S3Store store) {
+        String[] options = SessionOptions.flatten(store.asNativeOptions());
+        handle.run(h -> NativeBridge.registerS3(h, options));
+    }
+
+    /** Lists the auto-loaded catalog location again: new dataset directories become tables. */
+    public void refreshCatalogs() {
+        handle.run(NativeBridge::refreshCatalogs);
+    }
+
+    public boolean isClosed() {
+        return handle.isReleased();
+    }
+
+    @Override
+    public void close() {
+        if (handle.isReleased()) {
+            return;
+        }
+        cleanable.clean();
+        long leaked = allocator.getAllocatedMemory();
+        if (leaked == 0) {
+            allocator.close();
+        } else {
+            throw new EngineException("session closed while results still hold " + leaked
+                    + " bytes: close every QueryResult before its session");
+        }
+    }
+
+    private static String selectAll(String... nameParts) {
+        return "SELECT * FROM " + SqlIdentifiers.quoteQualified(Arrays.asList(nameParts));
+    }
+
+    private static boolean isCountResult(VectorSchemaRoot batch) {
+        return batch.getFieldVectors().size() == 1 && batch.getVector(0) instanceof UInt8Vector
+                && "count".equals(batch.getVector(0).getName());
+    }
+
+    /**
+     * The native pointer and the lock that keeps it alive: calls share the read lock, release
+     * takes the write lock, so no call ever sees a freed session.
+     */
+    private static final class NativeHandle {
+        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        private long pointer;
+
+        NativeHandle(long pointer) {
+            this.pointer = pointer;
+        }
+
+        void run(LongConsumer body) {
+            call(h -> {
+                body.accept(h);
+                return null;
+            });
+        }
+
+        <T> T call(LongFunction<T> body) {
+            lock.readLock().lock();
+            try {
+                if (pointer == 0) {
+                    throw new EngineClosedException("the engine session is closed");
+                }
+                return body.apply(pointer);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        boolean isReleased() {
+            lock.readLock().lock();
+            try {
+                return pointer == 0;
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        void release() {
+            lock.writeLock().lock();
+            try {
+                if (pointer != 0) {
+                    NativeBridge.closeSession(pointer);
+                    pointer = 0;
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+}

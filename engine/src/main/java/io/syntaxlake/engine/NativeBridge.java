@@ -1,0 +1,36 @@
+package io.syntaxlake.engine;
+
+/**
+ * The native entry points (engine/native/src/exports.rs). Handles are opaque; maps travel as flat
+ * {@code [key, value, ...]} arrays; results and inputs travel as Arrow C streams whose struct
+ * address Java allocates. Only {@link EngineSession} calls these, under its handle lock.
+ */
+final class NativeBridge {
+    static {
+        NativeLibrary.load();
+    }
+
+    private NativeBridge() {
+    }
+
+    static native String engineVersion();
+
+    static native long openSession(String[] settings, String[] limits, String[][] s3Stores);
+
+    static native void closeSession(long handle);
+
+    static native void sql(long handle, String sql, long streamAddress);
+
+    /** Logical, optimized logical and physical plan, in that order. */
+    static native String[] plans(long handle, String sql);
+
+    static native String dfschemaTree(long handle, String sql);
+
+    static native String[] columnDefaults(long handle, String table);
+
+    static native void registerStream(long handle, String table, long streamAddress);
+
+    static native void registerS3(long handle, String[] options);
+
+    static native void refreshCatalogs(long handle);
+}
