@@ -62,7 +62,7 @@ impl From<object_store::Error> for BridgeError {
 pub type BridgeResult<T> = Result<T, BridgeError>;
 
 /// The Java exception class (simple name in `io.syntaxlake.engine`) for an error.
-fn exception_class(error: &BridgeError) -> &'static str {
+pub fn exception_class(error: &BridgeError) -> &'static str {
     match error {
         BridgeError::DataFusion(e) => datafusion_class(e.find_root()),
         BridgeError::Arrow(e) => arrow_class(e),

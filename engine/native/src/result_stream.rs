@@ -9,7 +9,7 @@ use arrow::record_batch::{RecordBatch, RecordBatchIterator, RecordBatchReader};
 use datafusion::execution::SendableRecordBatchStream;
 use futures::StreamExt;
 
-use crate::errors::{install_panic_hook, panic_message};
+use crate::errors::{BridgeError, exception_class, install_panic_hook, panic_message};
 use crate::runtime::runtime;
 
 /// Adapts DataFusion's async stream to the pull-based reader the C stream interface calls. Each
@@ -28,12 +28,16 @@ impl Iterator for StreamingReader {
         install_panic_hook();
         let stream = &mut self.stream;
         match catch_unwind(AssertUnwindSafe(|| runtime().block_on(stream.next()))) {
-            Ok(item) => item.map(|r| r.map_err(|e| ArrowError::ExternalError(Box::new(e)))),
-            Err(payload) => Some(Err(ArrowError::ExternalError(
-                format!("panic in the DataFusion engine: {}", panic_message(payload)).into(),
-            ))),
+            Ok(item) => item.map(|r| r.map_err(|e| tagged(BridgeError::DataFusion(e)))),
+            Err(payload) => Some(Err(tagged(BridgeError::Panic(panic_message(payload))))),
         }
     }
+}
+
+/// The C stream interface carries only a message, so the Java exception class travels in front of
+/// it as `[ClassName] ` (read back by `QueryResult`), with the same mapping as JNI calls.
+fn tagged(error: BridgeError) -> ArrowError {
+    ArrowError::ExternalError(format!("[{}] {error}", exception_class(&error)).into())
 }
 
 impl RecordBatchReader for StreamingReader {

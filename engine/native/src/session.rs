@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use arrow::array::{ArrayData, make_array};
+use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow::datatypes::SchemaRef;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow::record_batch::{RecordBatch, RecordBatchReader};
@@ -150,13 +152,14 @@ impl Session {
     }
 
     /// Registers the batches of a C stream (exported by Java) as an in-memory table, spread
-    /// over as many partitions as the session scans in parallel.
+    /// over as many partitions as the session scans in parallel. The batches are copied into
+    /// memory the engine owns, so the Java side may free its buffers as soon as this returns.
     pub fn register_stream(&self, name: &str, stream: ArrowArrayStreamReader) -> BridgeResult<()> {
         let schema = stream.schema();
         let partitions = self.ctx.copied_config().target_partitions().max(1);
         let mut spread: Vec<Vec<RecordBatch>> = vec![Vec::new(); partitions];
         for (index, batch) in stream.enumerate() {
-            spread[index % partitions].push(batch?);
+            spread[index % partitions].push(owned_copy(&batch?)?);
         }
         spread.retain(|p| !p.is_empty());
         let table = MemTable::try_new(schema, spread)?;
@@ -175,6 +178,32 @@ impl Session {
         runtime().block_on(self.ctx.refresh_catalogs())?;
         Ok(())
     }
+}
+
+/// A copy of `batch` whose every buffer (values, offsets, validity, view data, dictionary values,
+/// children) is newly allocated here, so nothing refers to the exporter's memory any more.
+fn owned_copy(batch: &RecordBatch) -> BridgeResult<RecordBatch> {
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|column| Ok(make_array(owned_data(&column.to_data())?)))
+        .collect::<BridgeResult<Vec<_>>>()?;
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
+fn owned_data(data: &ArrayData) -> BridgeResult<ArrayData> {
+    let copy = |buffer: &Buffer| Buffer::from_slice_ref(buffer.as_slice());
+    let nulls = data
+        .nulls()
+        .map(|n| NullBuffer::new(BooleanBuffer::new(copy(n.buffer()), n.offset(), n.len())));
+    let children = data.child_data().iter().map(owned_data).collect::<BridgeResult<Vec<_>>>()?;
+    Ok(ArrayData::builder(data.data_type().clone())
+        .len(data.len())
+        .offset(data.offset())
+        .nulls(nulls)
+        .buffers(data.buffers().iter().map(copy).collect())
+        .child_data(children)
+        .build()?)
 }
 
 fn runtime_builder(limits: &HashMap<String, String>) -> BridgeResult<RuntimeEnvBuilder> {

@@ -72,13 +72,15 @@ public final class EngineSession implements AutoCloseable {
     }
 
     public QueryResult sql(String sql, BufferAllocator resultAllocator) {
-        ArrowArrayStream stream = ArrowArrayStream.allocateNew(resultAllocator);
-        try {
-            handle.run(h -> NativeBridge.sql(h, sql, stream.memoryAddress()));
-            return new QueryResult(Data.importArrayStream(resultAllocator, stream), sql);
-        } finally {
-            stream.close();
-        }
+        return handle.call(h -> {
+            ArrowArrayStream stream = ArrowArrayStream.allocateNew(resultAllocator);
+            try {
+                NativeBridge.sql(h, sql, stream.memoryAddress());
+                return new QueryResult(Data.importArrayStream(resultAllocator, stream), sql);
+            } finally {
+                stream.close();
+            }
+        });
     }
 
     /**
@@ -111,13 +113,22 @@ public final class EngineSession implements AutoCloseable {
 
     /**
      * Registers Java Arrow data as an in-memory table: the engine reads {@code reader} to its end
-     * through a C stream and closes it (the reader is owned by the engine from here on).
+     * through a C stream and closes it (the reader is owned by the engine from here on). The
+     * reader's buffers must come from {@link #allocator()}; see the three-argument form otherwise.
      */
     public void registerTable(String table, ArrowReader reader) {
-        try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-            Data.exportArrayStream(allocator, reader, stream);
-            handle.run(h -> NativeBridge.registerStream(h, SqlIdentifiers.quote(table), stream.memoryAddress()));
-        }
+        registerTable(table, reader, allocator);
+    }
+
+    /** As {@link #registerTable(String, ArrowReader)}, for a reader whose buffers belong to {@code readerAllocator}. */
+    public void registerTable(String table, ArrowReader reader, BufferAllocator readerAllocator) {
+        String name = SqlIdentifiers.quote(table);
+        handle.run(h -> {
+            try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(readerAllocator)) {
+                Data.exportArrayStream(readerAllocator, reader, stream);
+                NativeBridge.registerStream(h, name, stream.memoryAddress());
+            }
+        });
     }
 
     /** Plans of a query (or any statement), without running it. */

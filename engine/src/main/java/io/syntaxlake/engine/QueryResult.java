@@ -95,7 +95,7 @@ public final class QueryResult implements AutoCloseable {
         }
     }
 
-    private EngineExecutionException failure(IOException e) {
-        return new EngineExecutionException(e.getMessage() + " [while reading the result of: " + sql + "]", e);
+    private EngineException failure(IOException e) {
+        return StreamErrors.toEngineException(e, " [while reading the result of: " + sql + "]");
     }
 }

@@ -70,7 +70,7 @@ class IntrospectionTest {
             assertEquals(null, session.collect("SELECT column_default FROM information_schema.columns "
                     + "WHERE table_name = 'with_defaults' AND column_name = 'kind'").single());
             session.execute("INSERT INTO with_defaults (id) VALUES (7)");
-            assertEquals(List.of(7L, "module", 1.5, null) , session.collect("SELECT * FROM with_defaults").rows().get(0));
+            assertEquals(java.util.Arrays.asList(7L, "module", 1.5, null), session.collect("SELECT * FROM with_defaults").rows().get(0));
         }
     }
 
@@ -96,8 +96,8 @@ class IntrospectionTest {
             EngineResourcesExhaustedException e = assertThrows(EngineResourcesExhaustedException.class,
                     () -> session.execute("SELECT value, repeat('x', 200) AS pad FROM generate_series(1, 2000000) "
                             + "ORDER BY pad, value DESC"));
-            assertTrue(e.getMessage().toLowerCase().contains("resources exhausted"), e.getMessage());
-            assertEquals(10L, session.execute("SELECT value FROM generate_series(1, 10) ORDER BY value DESC"));
+            assertTrue(e.getMessage().contains("memory"), e.getMessage());
+            assertEquals(10L, session.collect("SELECT count(*) FROM generate_series(1, 10)").single());
         }
     }
 

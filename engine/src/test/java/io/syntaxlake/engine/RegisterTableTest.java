@@ -84,7 +84,9 @@ class RegisterTableTest {
                 batches.add(batch(allocator, schema, 0, 1000));
                 batches.add(batch(allocator, schema, 1000, 37));
                 batches.add(batch(allocator, schema, 1037, 2048));
-                session.registerTable("java_rows", new BatchListReader(allocator, schema, batches));
+                long ownBatches = allocator.getAllocatedMemory();
+                session.registerTable("java_rows", new BatchListReader(allocator, schema, batches), allocator);
+                assertEquals(ownBatches, allocator.getAllocatedMemory(), "the engine keeps copies, not Java's buffers");
 
                 StringBuilder expected = new StringBuilder();
                 batches.forEach(b -> expected.append(b.contentToTSVString()));
