@@ -14,12 +14,12 @@ mkdir -p "$work"
 data="$work/events-$rows"
 [[ -d "$data" ]] || "$venv/bin/python" engine/bench/datafusion_python_bench.py generate "$data" "$rows"
 
-./mvnw -B -q -o -pl engine -DskipTests test-compile -Dskip.cargo=true
-cp="engine/target/test-classes:engine/target/classes:$(./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+./mvnw -B -q -pl engine -DskipTests test-compile
+cp="engine/target/test-classes:engine/target/classes:$(./mvnw -B -q -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=/dev/stdout)"
 
 "$venv/bin/python" engine/bench/datafusion_python_bench.py run "$data" engine/bench/queries.sql "$warmup" "$iterations" > "$work/python.json"
 java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" io.syntaxlake.engine.bench.QueryBenchmark \
-  "$data" engine/bench/queries.sql "$warmup" "$iterations" > "$work/java.json"
+  "$data" engine/bench/queries.sql "$warmup" "$iterations" "$work/java.json" > "$work/java.log" 2>&1
 
 "$venv/bin/python" - "$work/python.json" "$work/java.json" <<'PY'
 import json, sys, platform, os
