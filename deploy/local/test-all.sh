@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: builds the DataFusion bridge with cargo (from scratch when
-# its target directory is empty), packages the engine, tasks and application, runs all tests.
+# Runs every test on a fresh machine: sets up the Python environment (LibCST, pytest), runs the
+# extractor tests, then builds the DataFusion bridge with cargo (from scratch when its target
+# directory is empty), packages engine, tasks and application and runs all JVM tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/prerequisites.sh
+source deploy/local/python-env.sh
+"$SYNTAXLAKE_PYTHON" -m pytest -q tasks/src/test/python
 ./mvnw -B verify "$@"

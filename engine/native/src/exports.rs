@@ -3,6 +3,10 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
+use arrow::datatypes::Schema;
+use arrow::ffi::FFI_ArrowSchema;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use jni::JNIEnv;
 use jni::objects::{JClass, JObject, JObjectArray, JString};
@@ -66,7 +70,7 @@ fn string_array(env: &mut JNIEnv, values: &[String]) -> BridgeResult<jobjectArra
 
 fn stream_address(address: jlong) -> BridgeResult<jlong> {
     if address == 0 {
-        return Err(BridgeError::InvalidArgument("the Arrow stream address is null".into()));
+        return Err(BridgeError::InvalidArgument("an Arrow C struct address is null".into()));
     }
     Ok(address)
 }
@@ -223,4 +227,29 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_refreshCatalogs<'l
     handle: jlong,
 ) {
     guard(&mut env, (), |_| session(handle)?.refresh_catalogs())
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    name: JString<'local>,
+    location: JString<'local>,
+    format: JString<'local>,
+    schema: jlong,
+    partitions: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let name = string(env, &name)?;
+        let location = string(env, &location)?;
+        let format = string(env, &format)?;
+        let partitions = strings(env, &partitions)?;
+        let address = stream_address(schema)?;
+        // SAFETY: Java exported a schema at this address; `from_raw` moves it out and leaves the
+        // Java-side struct released.
+        let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
+        let schema = Arc::new(Schema::try_from(&ffi)?);
+        session(handle)?.register_listing(&name, &location, &format, schema, partitions)
+    })
 }

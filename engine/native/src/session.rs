@@ -10,7 +10,12 @@ use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow::datatypes::SchemaRef;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow::record_batch::{RecordBatch, RecordBatchReader};
+use arrow::datatypes::DataType;
 use datafusion::catalog::MemTable;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -164,6 +169,36 @@ impl Session {
         spread.retain(|p| !p.is_empty());
         let table = MemTable::try_new(schema, spread)?;
         self.ctx.register_table(name, Arc::new(table))?;
+        Ok(())
+    }
+
+    /// Registers the files under `location` as a listing table with an explicit file schema (a
+    /// contract's schema, field metadata included) instead of one inferred from the files.
+    /// Partition columns (hive `k=v` directories) are Utf8 and follow the file columns.
+    pub fn register_listing(
+        &self,
+        name: &str,
+        location: &str,
+        format: &str,
+        schema: SchemaRef,
+        partitions: Vec<String>,
+    ) -> BridgeResult<()> {
+        let (file_format, extension): (Arc<dyn FileFormat>, &str) = match format {
+            "json" => (Arc::new(JsonFormat::default()), ".json"),
+            "parquet" => (Arc::new(ParquetFormat::default()), ".parquet"),
+            other => {
+                return Err(BridgeError::InvalidArgument(format!(
+                    "unknown listing format '{other}' for table '{name}' (expected json or parquet)"
+                )));
+            }
+        };
+        let options = ListingOptions::new(file_format)
+            .with_file_extension(extension)
+            .with_table_partition_cols(partitions.into_iter().map(|p| (p, DataType::Utf8)).collect());
+        let config = ListingTableConfig::new(ListingTableUrl::parse(location)?)
+            .with_listing_options(options)
+            .with_schema(schema);
+        self.ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
         Ok(())
     }
 

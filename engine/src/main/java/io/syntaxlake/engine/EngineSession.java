@@ -11,12 +11,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.ArrowSchema;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A DataFusion session. One session serves many threads at once; {@link #close()} waits for the
@@ -127,6 +129,27 @@ public final class EngineSession implements AutoCloseable {
             try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(readerAllocator)) {
                 Data.exportArrayStream(readerAllocator, reader, stream);
                 NativeBridge.registerStream(h, name, stream.memoryAddress());
+            }
+        });
+    }
+
+    /** File formats a listing table can read with an explicit schema. */
+    public enum ListingFormat { JSON, PARQUET }
+
+    /**
+     * Registers the files under {@code location} (a directory URL or path ending in {@code /})
+     * as a table with the given file schema, field and schema metadata included, instead of a
+     * schema inferred from the files. Hive partition columns follow the file columns as Utf8.
+     */
+    public void registerListingTable(String table, String location, ListingFormat format, Schema fileSchema,
+                                     List<String> partitionColumns) {
+        String name = SqlIdentifiers.quote(table);
+        String[] partitions = partitionColumns.toArray(String[]::new);
+        handle.run(h -> {
+            try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
+                Data.exportSchema(allocator, fileSchema, null, schema);
+                NativeBridge.registerListing(h, name, location, format.name().toLowerCase(java.util.Locale.ROOT),
+                        schema.memoryAddress(), partitions);
             }
         });
     }

@@ -30,6 +30,9 @@ final class NativeBridge {
 
     static native void registerStream(long handle, String table, long streamAddress);
 
+    static native void registerListing(long handle, String table, String location, String format, long schemaAddress,
+                                       String[] partitionColumns);
+
     static native void registerS3(long handle, String[] options);
 
     static native void refreshCatalogs(long handle);

@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "syntaxlake", mixinStandardHelpOptions = true,
         description = "Python syntax trees as validated, queryable lake tables.",
-        subcommands = {SqlCommand.class})
+        subcommands = {SqlCommand.class, ExtractCommand.class})
 public class SyntaxLakeCommand {
 }

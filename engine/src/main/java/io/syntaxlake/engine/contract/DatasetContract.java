@@ -1,0 +1,77 @@
+package io.syntaxlake.engine.contract;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A dataset's contract, loaded from config/contracts/&lt;name&gt;.json: its Arrow schema (with field
+ * and schema metadata), how its lake table is laid out and written, the functions its views need
+ * and the minimum engine version of each optional feature.
+ */
+public record DatasetContract(String name, int version, String description, Schema schema, TableSpec table,
+                              List<RequiredFunction> requiredFunctions, Map<String, String> featureMinVersions) {
+
+    public DatasetContract {
+        requiredFunctions = List.copyOf(requiredFunctions);
+        featureMinVersions = Map.copyOf(featureMinVersions);
+    }
+
+    /** The schema identity hash of the contract's schema (see {@link SchemaIdentity}). */
+    public String identityHash() {
+        return SchemaIdentity.hash(schema);
+    }
+
+    /**
+     * The columns stored in the data files of a layout: DataFusion keeps partition columns in the
+     * directory names only and appends them after the file columns.
+     */
+    public Schema fileSchema(Layout layout) {
+        Set<String> partitions = Set.copyOf(layout.partitionBy());
+        List<Field> fields = schema.getFields().stream().filter(f -> !partitions.contains(f.getName())).toList();
+        return new Schema(fields, schema.getCustomMetadata());
+    }
+
+    public Field field(String name) {
+        return schema.findField(name);
+    }
+
+    /** How a lake table of the dataset is stored and scanned. */
+    public record TableSpec(String format, Map<String, Layout> layouts, String defaultLayout,
+                            Map<String, String> parquetOptions, List<String> scanProjection,
+                            ListingCachePolicy listingCache, boolean collectStatistics) {
+        public TableSpec {
+            layouts = Map.copyOf(layouts);
+            parquetOptions = Map.copyOf(parquetOptions);
+            scanProjection = List.copyOf(scanProjection);
+            if (!layouts.containsKey(defaultLayout)) {
+                throw new IllegalArgumentException("default layout '" + defaultLayout + "' is not among " + layouts.keySet());
+            }
+        }
+
+        public Layout layout() {
+            return layouts.get(defaultLayout);
+        }
+    }
+
+    /** Hive partition columns and the ordering promised to the engine (WITH ORDER). */
+    public record Layout(List<String> partitionBy, List<String> orderBy) {
+        public Layout {
+            partitionBy = List.copyOf(partitionBy);
+            orderBy = List.copyOf(orderBy);
+        }
+    }
+
+    /** How long a table's file listing may be cached, and how much listing memory it may use. */
+    public record ListingCachePolicy(String ttl, String limit) {
+    }
+
+    /** A function the dataset's views need; parameters are information_schema logical type names. */
+    public record RequiredFunction(String name, String functionType, List<String> parameters) {
+        public RequiredFunction {
+            parameters = List.copyOf(parameters);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.syntaxlake.routes.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code syntaxlake extract}: a tree in, a dataset directory and a summary out. */
+@QuarkusMainTest
+class ExtractCommandTest {
+
+    @Test
+    void extractsATreeAndSummarises(QuarkusMainLauncher launcher, @TempDir Path tmp) throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("src/pkg"));
+        Files.writeString(source.resolve("ok.py"), "def f():\n    return 1\n");
+        Files.writeString(source.resolve("broken.py"), "def (:\n");
+        Path out = tmp.resolve("out");
+        LaunchResult result = launcher.launch("extract", "ast", "--source", tmp.resolve("src").toString(),
+                "--out", out.toString(), "--repo", "demo");
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertTrue(result.getOutput().startsWith("ast_files_v1: 2 files, 2 rows, 1 error rows in 1 files"), result.getOutput());
+        try (var parts = Files.list(out)) {
+            assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".json")));
+        }
+    }
+
+    @Test
+    void aMissingSourceFailsWithItsName(QuarkusMainLauncher launcher, @TempDir Path tmp) {
+        LaunchResult result = launcher.launch("extract", "ast", "--source", tmp.resolve("absent").toString(),
+                "--out", tmp.resolve("out").toString());
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.getErrorOutput().contains("absent"), result.getErrorOutput());
+    }
+}

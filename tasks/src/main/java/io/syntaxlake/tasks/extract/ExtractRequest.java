@@ -1,0 +1,53 @@
+package io.syntaxlake.tasks.extract;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to extract: every {@code *.py} under {@code source} (minus the exclude globs, matched
+ * against repo-relative paths) into NDJSON part files under {@code output}, which is replaced as a
+ * whole when the extraction succeeds.
+ */
+public record ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
+                             int workers, long maxFileBytes, String python) {
+
+    public static final long DEFAULT_MAX_FILE_BYTES = 50_000_000L;
+
+    public ExtractRequest {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(output, "output");
+        excludes = List.copyOf(excludes);
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        if (maxFileBytes < 0) {
+            throw new IllegalArgumentException("maxFileBytes must not be negative, got " + maxFileBytes);
+        }
+    }
+
+    /** Defaults: all cores, 50 MB per file, the interpreter of {@code $SYNTAXLAKE_PYTHON} or python3. */
+    public static ExtractRequest of(ExtractKind kind, Path source, Path output) {
+        String python = Optional.ofNullable(System.getenv("SYNTAXLAKE_PYTHON")).filter(p -> !p.isBlank()).orElse("python3");
+        return new ExtractRequest(kind, source, output, Optional.empty(), List.of(),
+                Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_FILE_BYTES, python);
+    }
+
+    public ExtractRequest withRepo(String name) {
+        return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes, python);
+    }
+
+    public ExtractRequest withExcludes(List<String> globs) {
+        return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes, python);
+    }
+
+    public ExtractRequest withWorkers(int count) {
+        return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes, python);
+    }
+
+    public ExtractRequest withMaxFileBytes(long bytes) {
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes, python);
+    }
+}

@@ -1,0 +1,102 @@
+package io.syntaxlake.tasks.extract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Extracts a Python source tree into an NDJSON dataset (one row per file) by running python3 on
+ * the shipped extractor package. The extractor writes into a fresh sibling directory; only a
+ * successful run replaces the output directory, so a failed or killed run leaves the previous
+ * dataset in place and a rerun never duplicates rows. Bad source files are not failures: they
+ * become error rows and are counted.
+ */
+public final class ExtractTask {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The extractor's exit code when libcst is not importable. */
+    private static final int MISSING_DEPENDENCY = 3;
+
+    public ExtractResult run(ExtractRequest request) {
+        if (!Files.isDirectory(request.source())) {
+            throw new ExtractFailedException("the source " + request.source() + " is not a directory");
+        }
+        Path output = request.output().toAbsolutePath().normalize();
+        Path staging = output.resolveSibling(output.getFileName() + ".extracting-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(output.getParent());
+            Path log = Files.createTempFile("syntaxlake-extract-", ".log");
+            try {
+                JsonNode summary = runExtractor(request, staging, log);
+                replace(output, staging);
+                return new ExtractResult(request.kind(), output, summary.path("files").asLong(),
+                        summary.path("rows").asLong(), summary.path("error_rows").asLong(),
+                        summary.path("error_files").asLong(), summary.path("bytes").asLong(),
+                        summary.path("parts").asInt(), summary.path("seconds").asDouble());
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("extraction of " + request.source() + " into " + output + " failed", e);
+        } finally {
+            FileTrees.delete(staging);
+        }
+    }
+
+    private JsonNode runExtractor(ExtractRequest request, Path staging, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(request.python(), "-m", ExtractorPackage.PACKAGE,
+                request.kind().command(), "--source", request.source().toAbsolutePath().toString(),
+                "--out", staging.toString(), "--workers", Integer.toString(request.workers()),
+                "--max-bytes", Long.toString(request.maxFileBytes())));
+        request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
+        for (String glob : request.excludes()) {
+            command.addAll(List.of("--exclude", glob));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        builder.environment().put("PYTHONPATH", ExtractorPackage.pythonPath().toString());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new ExtractFailedException("could not start the Python interpreter '" + request.python()
+                    + "' (set SYNTAXLAKE_PYTHON to another one): " + e.getMessage(), e);
+        }
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit;
+        try {
+            exit = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ExtractFailedException("interrupted while extracting " + request.source(), e);
+        }
+        if (exit != 0) {
+            String stderr = Files.readString(log, StandardCharsets.UTF_8).strip();
+            String hint = exit == MISSING_DEPENDENCY ? " (a Python package is missing)" : "";
+            throw new ExtractFailedException("the " + request.kind().command() + " extractor failed on "
+                    + request.source() + " with exit code " + exit + hint + ": " + stderr);
+        }
+        String[] lines = stdout.strip().split("\n");
+        return JSON.readTree(lines[lines.length - 1]);
+    }
+
+    /** Swaps the new dataset in: the old one is moved aside first and deleted only afterwards. */
+    private static void replace(Path output, Path staging) throws IOException {
+        Path previous = output.resolveSibling(output.getFileName() + ".previous-" + UUID.randomUUID());
+        boolean hadPrevious = Files.exists(output);
+        if (hadPrevious) {
+            Files.move(output, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
+        if (hadPrevious) {
+            FileTrees.delete(previous);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+"""Command line: ``python3 -m syntaxlake_extract {ast,cst} --source DIR --out DIR ...``
+
+Exit codes: 0 success (the JSON summary line is printed on stdout), 2 bad
+arguments / unusable source or output directory, 3 a required optional
+dependency (libcst, for ``cst``) is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+
+EXIT_USAGE = 2
+EXIT_MISSING_DEPENDENCY = 3
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1: {text!r}")
+    return v
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .harness import DEFAULT_BATCH_FILES, DEFAULT_MAX_BYTES
+
+    parser = argparse.ArgumentParser(
+        prog="python3 -m syntaxlake_extract",
+        description="Extract one NDJSON row per Python source file into part files.",
+    )
+    sub = parser.add_subparsers(dest="kind", metavar="{ast,cst}")
+    sub.required = True
+    for kind, help_text in (
+        ("ast", "ast_files_v1 rows built with the stdlib ast module"),
+        ("cst", "CST rows built with libcst (requires `pip install libcst`)"),
+    ):
+        p = sub.add_parser(kind, help=help_text)
+        p.add_argument("--source", required=True, metavar="DIR", help="tree of Python sources")
+        p.add_argument("--out", required=True, metavar="DIR", help="output directory for part-*.json files")
+        p.add_argument("--repo", default=None, metavar="NAME", help="repository name recorded in every row")
+        p.add_argument(
+            "--exclude",
+            action="append",
+            default=[],
+            metavar="GLOB",
+            nargs="+",
+            help="fnmatch glob matched against the repo-relative path (repeatable)",
+        )
+        p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                       help="worker processes (default: os.cpu_count())")
+        p.add_argument("--max-bytes", type=_non_negative_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                       help=f"files larger than this are not read (default {DEFAULT_MAX_BYTES})")
+        p.add_argument("--batch-files", type=_positive_int, default=DEFAULT_BATCH_FILES, metavar="N",
+                       help=f"files per batch / part file (default {DEFAULT_BATCH_FILES})")
+    return parser
+
+
+def _kind_functions(args):
+    """(row_fn, err_fn, errors_key) for the requested kind."""
+    if args.kind == "ast":
+        from .ast_rows import ast_error_row, ast_row_encoded
+
+        row_fn = functools.partial(ast_row_encoded, max_bytes=args.max_bytes)
+        err_fn = functools.partial(ast_error_row, max_bytes=args.max_bytes)
+        return row_fn, err_fn, "errors"
+
+    # cst: libcst is an optional dependency, checked before anything else
+    try:
+        import libcst  # noqa: F401
+    except ImportError as exc:
+        sys.stderr.write(
+            "syntaxlake_extract cst: the 'libcst' package is required but cannot be imported "
+            f"({exc}).\nInstall it for the Python interpreter running this command, e.g. in a venv:\n"
+            "    python3 -m venv .venv && .venv/bin/pip install libcst\n"
+            "then run the extractor with that interpreter (.venv/bin/python -m syntaxlake_extract cst ...).\n"
+        )
+        sys.stderr.flush()
+        raise SystemExit(EXIT_MISSING_DEPENDENCY)
+    from . import cst_rows
+    from .harness import generic_error_row
+
+    row_fn = cst_rows.cst_row
+    err_fn = getattr(cst_rows, "cst_error_row", None)
+    if err_fn is None:
+        err_fn = functools.partial(generic_error_row, errors_key="parse_errors")
+    return row_fn, err_fn, "parse_errors"
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    from .harness import HarnessError, print_summary, run
+
+    row_fn, err_fn, errors_key = _kind_functions(args)
+    excludes = [g for group in args.exclude for g in group]
+    try:
+        summary = run(
+            args.kind,
+            args.source,
+            args.out,
+            row_fn,
+            err_fn,
+            repo=args.repo,
+            excludes=excludes,
+            workers=args.workers,
+            max_bytes=args.max_bytes,
+            batch_files=args.batch_files,
+            errors_key=errors_key,
+        )
+    except HarnessError as exc:
+        sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")
+        return EXIT_USAGE
+    print_summary(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

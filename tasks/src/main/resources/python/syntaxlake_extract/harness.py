@@ -1,0 +1,437 @@
+"""Shared driver for the ``ast`` and ``cst`` extractors.
+
+* :func:`discover` walks the source tree for ``*.py`` files (sorted,
+  repo-relative POSIX paths, ``--exclude`` globs matched with
+  :func:`fnmatch.fnmatchcase` against the relative path).  Symlinked
+  directories are followed; a symlink that leads back to one of its own
+  ancestors (or that the OS reports as ELOOP) becomes an error row instead of
+  being walked forever.
+* :func:`run` splits the files into batches and processes them on a
+  :mod:`multiprocessing` pool (``imap_unordered``).  Every worker writes each
+  batch to its own part file ``part-<pid>-<seq>.json`` under the output
+  directory: rows are streamed to ``.part-<pid>-<seq>.json.tmp`` and the file
+  is renamed with :func:`os.replace` once complete, so a crash never leaves a
+  half-written visible part.
+* Every discovered file yields exactly one row.  Files that cannot be read
+  (I/O error, not a regular file, above ``max_bytes`` - checked with
+  :func:`os.stat`, such files are never read -, symlink loop) get the row
+  built by the kind's *error row* function; exceptions escaping the kind's
+  row builder are turned into error rows as well.
+
+Row builders return either a JSON-compatible ``dict`` or an
+:class:`EncodedRow` (already serialised JSON text plus its error count); the
+latter lets a kind render JSON directly on its hot path.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import gc
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+import time
+from collections import namedtuple
+
+from .ids import file_id as make_file_id
+
+__all__ = [
+    "EncodedRow",
+    "HarnessError",
+    "DEFAULT_BATCH_FILES",
+    "DEFAULT_MAX_BYTES",
+    "discover",
+    "run",
+    "generic_error_row",
+]
+
+DEFAULT_BATCH_FILES = 64
+DEFAULT_MAX_BYTES = 50_000_000
+_WRITE_BUFFER = 1 << 20
+
+class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count"])):
+    """A row that is already serialised.
+
+    ``chunks`` is a sequence of str whose concatenation is one compact JSON
+    object (no trailing newline) - written with ``writelines`` so a large row
+    is never copied into one more big string; ``error_count`` is the length of
+    the row's error list.
+    """
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+class HarnessError(Exception):
+    """Bad arguments / environment (reported by the CLI with exit code 2)."""
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False, ensure_ascii=True).encode
+
+# A Python str may hold lone surrogates (a docstring or string constant written with a "\udc80"
+# escape). JSON-encoded they become "\udc80", which strict readers (arrow-json) reject and which
+# no UTF-8 column can hold. They are kept as visible text instead (the six characters \udc80);
+# surrogate pairs (astral characters) are untouched. Rows are rewritten only when their text
+# contains a surrogate escape at all, so the common path stays a substring test.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogates_as_text(value):
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), value)
+    if isinstance(value, list):
+        return [_surrogates_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {_surrogates_as_text(k): _surrogates_as_text(v) for k, v in value.items()}
+    return value
+
+
+def valid_json_text(text: str) -> str:
+    """``text`` (compact JSON with ensure_ascii) with lone surrogates turned into literal text."""
+    if "\\ud" not in text:
+        return text
+    return _encode(_surrogates_as_text(json.loads(text)))
+
+
+def generic_error_row(rel_path, file_id, repo, error_type, message, errors_key="parse_errors"):
+    """Fallback error row for kinds that do not provide their own."""
+    return {
+        "repo": repo,
+        "path": rel_path,
+        "file_id": file_id,
+        "file_sha256": None,
+        errors_key: [
+            {
+                "error_type": error_type,
+                "message": message,
+                "span": {
+                    "start": None,
+                    "end": None,
+                    "end_exclusive": True,
+                    "col_unit": "byte",
+                    "byte_span": None,
+                },
+                "attrs": {},
+            }
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------
+
+
+def _excluded(rel: str, excludes) -> bool:
+    for pat in excludes:
+        if fnmatch.fnmatchcase(rel, pat):
+            return True
+    return False
+
+
+def discover(source: str, excludes=()) -> list:
+    """Sorted list of ``(rel_path, preset_error)`` for every ``*.py`` under source.
+
+    ``preset_error`` is None for ordinary files, or ``(error_type, message)``
+    for entries that already failed during discovery (symlink loops,
+    unlistable directories).
+    """
+    root = os.path.abspath(source)
+    try:
+        st = os.stat(root)
+    except OSError as exc:
+        raise HarnessError(f"--source {source!r}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise HarnessError(f"--source {source!r} is not a directory")
+    excludes = tuple(excludes or ())
+    found = []
+    stack = [("", root, frozenset([(st.st_dev, st.st_ino)]))]
+    while stack:
+        rel_dir, abs_dir, ancestors = stack.pop()
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = list(it)
+        except OSError as exc:
+            if rel_dir and not _excluded(rel_dir, excludes):
+                found.append(
+                    (rel_dir, ("OSError", f"{rel_dir}: cannot list directory: {exc.strerror or exc}"))
+                )
+            continue
+        for entry in entries:
+            name = entry.name
+            rel = rel_dir + "/" + name if rel_dir else name
+            is_py = name.endswith(".py")
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    if not _excluded(rel, excludes):
+                        found.append((rel, ("SymlinkLoopError", f"{rel}: symlink loop: {exc.strerror}")))
+                    continue
+                is_dir = False
+            if is_dir:
+                try:
+                    dst = entry.stat()
+                    key = (dst.st_dev, dst.st_ino)
+                except OSError as exc:
+                    if not _excluded(rel, excludes):
+                        etype = "SymlinkLoopError" if exc.errno == errno.ELOOP else "OSError"
+                        found.append((rel, (etype, f"{rel}: cannot stat directory: {exc.strerror or exc}")))
+                    continue
+                if key in ancestors:
+                    if not _excluded(rel, excludes):
+                        target = os.path.realpath(entry.path)
+                        found.append(
+                            (
+                                rel,
+                                (
+                                    "SymlinkLoopError",
+                                    f"{rel}: symlink loop: directory resolves to {target!r}, "
+                                    "which is one of its own ancestors; not followed",
+                                ),
+                            )
+                        )
+                    continue
+                stack.append((rel, entry.path, ancestors | {key}))
+                if is_py and not _excluded(rel, excludes):
+                    # a directory named *.py: reported (as not a regular file)
+                    found.append((rel, None))
+            elif is_py and not _excluded(rel, excludes):
+                found.append((rel, None))
+    found.sort()
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Workers
+# ---------------------------------------------------------------------------
+
+_CTX = None
+_SEQ = 0
+
+
+def _init_worker(ctx) -> None:
+    global _CTX, _SEQ
+    _CTX = ctx
+    _SEQ = 0
+    # AST / CST trees are acyclic: reference counting frees them.  The cyclic
+    # collector would otherwise run thousands of times per file while the
+    # parser allocates; we collect explicitly after every batch instead
+    # (cheap: everything alive at start-up is frozen out of its reach).
+    gc.disable()
+    gc.freeze()
+
+
+def _read_file(path: str, rel: str, max_bytes):
+    """Returns (data, None) or (None, (error_type, message))."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, ("SymlinkLoopError", f"{rel}: symlink loop: {exc.strerror}")
+        return None, ("OSError", f"{rel}: cannot stat: {type(exc).__name__}: {exc.strerror or exc}")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        return None, ("OSError", f"{rel}: cannot read: {what}")
+    if max_bytes is not None and st.st_size > max_bytes:
+        return None, ("AstLimitError", f"{rel}: file is {st.st_size} bytes, above max_bytes={max_bytes}; not read")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, ("SymlinkLoopError", f"{rel}: symlink loop: {exc.strerror}")
+        return None, ("OSError", f"{rel}: cannot read: {type(exc).__name__}: {exc.strerror or exc}")
+    if max_bytes is not None and len(data) > max_bytes:
+        return None, ("AstLimitError", f"{rel}: file grew above max_bytes={max_bytes} while being read")
+    return data, None
+
+
+def _process_batch(batch) -> dict:
+    """Process one batch of ``(rel_path, preset_error)``; write one part file."""
+    global _SEQ
+    root, out_dir, row_fn, err_fn, repo, max_bytes, errors_key = _CTX
+    _SEQ += 1
+    pid = os.getpid()
+    name = f"part-{pid}-{_SEQ:05d}.json"
+    tmp = os.path.join(out_dir, "." + name + ".tmp")
+    final = os.path.join(out_dir, name)
+    files = rows = error_rows = error_files = nbytes = 0
+    sha256 = hashlib.sha256
+    with open(tmp, "w", encoding="utf-8", newline="\n", buffering=_WRITE_BUFFER) as out:
+        write = out.write
+        writelines = out.writelines
+        for rel, preset in batch:
+            files += 1
+            fid = make_file_id(rel, repo)
+            row = None
+            if preset is not None:
+                err = preset
+            else:
+                data, err = _read_file(os.path.join(root, rel), rel, max_bytes)
+            if err is None:
+                nbytes += len(data)
+                digest = sha256(data).hexdigest()
+                try:
+                    row = row_fn(rel, data, fid, repo, digest)
+                except Exception as exc:  # a bug or resource failure in the builder
+                    err = (type(exc).__name__, f"{rel}: row builder failed: {exc}")
+                    row = None
+                del data
+            if row is None:
+                row = err_fn(rel, fid, repo, err[0], err[1])
+            if row.__class__ is EncodedRow:
+                chunks, nerr = row
+                row = None
+                if any("\\ud" in chunk for chunk in chunks):
+                    write(valid_json_text("".join(chunks)))
+                else:
+                    writelines(chunks)
+                chunks = None
+            else:
+                try:
+                    text = _encode(row)
+                except (TypeError, ValueError) as exc:  # a builder returned non-JSON data
+                    row = err_fn(rel, fid, repo, type(exc).__name__, f"{rel}: row is not JSON-serialisable: {exc}")
+                    text = _encode(row)
+                nerr = len(row.get(errors_key) or ())
+                row = None
+                write(valid_json_text(text))
+                text = None
+            write("\n")
+            rows += 1
+            if nerr:
+                error_rows += nerr
+                error_files += 1
+    os.replace(tmp, final)
+    gc.collect()
+    return {
+        "files": files,
+        "rows": rows,
+        "error_rows": error_rows,
+        "error_files": error_files,
+        "bytes": nbytes,
+        "parts": 1,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------
+
+
+def _batches(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def run(
+    kind: str,
+    source: str,
+    out: str,
+    row_fn,
+    err_fn,
+    *,
+    repo: str | None = None,
+    excludes=(),
+    workers: int | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    batch_files: int = DEFAULT_BATCH_FILES,
+    errors_key: str = "errors",
+) -> dict:
+    """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
+
+    ``row_fn(rel_path, data, file_id, repo, sha256) -> dict | EncodedRow`` and
+    ``err_fn(rel_path, file_id, repo, error_type, message) -> dict`` must be
+    picklable (module-level functions or :func:`functools.partial` of them).
+    Returns the summary dict (``kind, files, rows, error_rows, error_files,
+    bytes, seconds, parts``); ``error_rows`` counts error records (entries of
+    ``errors_key``), ``error_files`` rows with at least one, ``bytes`` the
+    source bytes read.
+    """
+    t0 = time.perf_counter()
+    if batch_files is None or batch_files < 1:
+        raise HarnessError("--batch-files must be >= 1")
+    if workers is None or workers < 1:
+        workers = os.cpu_count() or 1
+    if max_bytes is not None and max_bytes < 0:
+        raise HarnessError("--max-bytes must be >= 0")
+    os.makedirs(out, exist_ok=True)
+    stale = [n for n in os.listdir(out) if n.startswith("part-") and n.endswith(".json")]
+    if stale:
+        raise HarnessError(
+            f"--out {out!r} already contains {len(stale)} part file(s) (e.g. {sorted(stale)[0]}); "
+            "use an empty output directory"
+        )
+    items = discover(source, excludes)
+    ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, err_fn, repo, max_bytes, errors_key)
+    batches = list(_batches(items, batch_files))
+    root = ctx[0]
+    if len(batches) > 2:
+        # Longest batches first (by bytes): keeps both ends of the pool busy
+        # until the end instead of leaving one worker on a late, big batch.
+        # Each batch still holds consecutive paths, so a part file is sorted.
+        def weight(batch):
+            total = 0
+            for rel, preset in batch:
+                if preset is None:
+                    try:
+                        size = os.stat(os.path.join(root, rel)).st_size
+                    except OSError:
+                        continue
+                    if max_bytes is None or size <= max_bytes:
+                        total += size
+            return total
+
+        batches.sort(key=weight, reverse=True)
+    totals = {"files": 0, "rows": 0, "error_rows": 0, "error_files": 0, "bytes": 0, "parts": 0}
+
+    def add(stats):
+        for k in totals:
+            totals[k] += stats[k]
+
+    workers = min(workers, len(batches))
+    if workers <= 1:
+        # in-process: same code path, no pool overhead
+        global _CTX, _SEQ
+        saved = (_CTX, _SEQ, gc.isenabled())
+        try:
+            _init_worker(ctx)
+            for b in batches:
+                add(_process_batch(b))
+        finally:
+            _CTX, _SEQ = saved[0], saved[1]
+            gc.unfreeze()
+            if saved[2]:
+                gc.enable()
+    else:
+        import multiprocessing
+
+        with multiprocessing.Pool(workers, initializer=_init_worker, initargs=(ctx,)) as pool:
+            for stats in pool.imap_unordered(_process_batch, batches, chunksize=1):
+                add(stats)
+            pool.close()
+            pool.join()
+    return {
+        "kind": kind,
+        "files": totals["files"],
+        "rows": totals["rows"],
+        "error_rows": totals["error_rows"],
+        "error_files": totals["error_files"],
+        "bytes": totals["bytes"],
+        "seconds": round(time.perf_counter() - t0, 3),
+        "parts": totals["parts"],
+    }
+
+
+def print_summary(summary: dict, stream=None) -> None:
+    stream = stream or sys.stdout
+    stream.write(json.dumps(summary, separators=(",", ":")) + "\n")
+    stream.flush()

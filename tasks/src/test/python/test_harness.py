@@ -1,0 +1,339 @@
+"""Tests for syntaxlake_extract.harness and the CLI (python3 -m syntaxlake_extract)."""
+
+import functools
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from syntaxlake_extract import harness
+from syntaxlake_extract.ast_rows import ast_error_row, ast_row
+from syntaxlake_extract.ids import file_id
+
+PYTHON_RESOURCES = os.path.abspath(
+    os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "main", "resources", "python")
+)
+PART_RE = re.compile(r"^part-(\d+)-(\d+)\.json$")
+SUMMARY_KEYS = ["kind", "files", "rows", "error_rows", "error_files", "bytes", "seconds", "parts"]
+MAX_BYTES = 250_000
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A source tree with every kind of file the harness must cope with.
+
+    Returns (source_dir, expected) where expected maps each relative path to
+    the expected error_type (None for files that parse).
+    """
+    src = tmp_path / "src"
+    ext = tmp_path / "external"
+    s = str(src)
+    write(f"{s}/a.py", '"""Doc."""\nimport os\nprint(os.sep)\n')
+    write(f"{s}/pkg/__init__.py", b"")
+    write(f"{s}/pkg/b.py", "def f(x):\n    return x + 1\n")
+    write(f"{s}/pkg/sub/deep_ok.py", "class C:\n    pass\n")
+    write(f"{s}/pkg/bad_syntax.py", b"def(")
+    write(f"{s}/nul.py", b"x = 1\n\x00\n")
+    write(f"{s}/undecodable.py", b"x = '\xff\xfe'\n")
+    write(f"{s}/big.py", b"x = 1\n" * (MAX_BYTES // 6 + 10))  # > MAX_BYTES: stat'ed, never read
+    write(f"{s}/deep.py", b"x = a" + b".b" * 100000 + b"\n")
+    write(f"{s}/crlf_bom.py", b"\xef\xbb\xbfx = 1\r\ny = 2\r\n")
+    write(f"{s}/notes.txt", "not python")
+    write(f"{s}/skip/excluded.py", "x = 1\n")
+    write(f"{s}/pkg/generated_pb2.py", "x = 1\n")
+    os.makedirs(f"{s}/dir.py")  # a directory named *.py: unreadable as a file
+    write(f"{s}/dir.py/inner.py", "y = 2\n")
+    os.symlink(f"{s}/does-not-exist.py", f"{s}/dangling.py")  # unreadable
+    os.symlink(s, f"{s}/pkg/loop")  # symlinked dir pointing at an ancestor
+    os.symlink("self.py", f"{s}/self.py")  # ELOOP
+    write(f"{ext}/ext_mod.py", "z = 3\n")
+    os.symlink(str(ext), f"{s}/linked")  # symlinked dir, followed
+    expected = {
+        "a.py": None,
+        "pkg/__init__.py": None,
+        "pkg/b.py": None,
+        "pkg/sub/deep_ok.py": None,
+        "pkg/bad_syntax.py": "SyntaxError",
+        "nul.py": "ValueError",
+        "undecodable.py": "UnicodeDecodeError",
+        "big.py": "AstLimitError",
+        "deep.py": "RecursionError",
+        "crlf_bom.py": None,
+        "dir.py": "OSError",
+        "dir.py/inner.py": None,
+        "dangling.py": "OSError",
+        "pkg/loop": "SymlinkLoopError",
+        "self.py": "SymlinkLoopError",
+        "linked/ext_mod.py": None,
+    }
+    return s, expected
+
+
+EXCLUDES = ["skip/*", "*_pb2.py"]
+
+
+def run_cli(*args, env_extra=None, pythonpath=PYTHON_RESOURCES):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = pythonpath
+    if env_extra:
+        env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "syntaxlake_extract", *args],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+def read_parts(out):
+    names = sorted(os.listdir(out))
+    parts = [n for n in names if PART_RE.match(n)]
+    assert parts, names
+    assert set(names) == set(parts), f"unexpected files in --out: {names}"
+    rows = []
+    for name in parts:
+        with open(os.path.join(out, name), encoding="utf-8") as fh:
+            text = fh.read()
+        assert text.endswith("\n")
+        for line in text.split("\n")[:-1]:
+            rows.append(json.loads(line))  # valid NDJSON: one object per line
+    return parts, rows
+
+
+def extract(source, out, workers, batch_files=3):
+    proc = run_cli(
+        "ast", "--source", source, "--out", out, "--repo", "acme",
+        "--exclude", *EXCLUDES, "--workers", str(workers),
+        "--max-bytes", str(MAX_BYTES), "--batch-files", str(batch_files),
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1, proc.stdout  # exactly one summary line
+    return json.loads(lines[0])
+
+
+def check_run(source, expected, out, workers):
+    summary = extract(source, out, workers)
+    parts, rows = read_parts(out)
+    assert list(summary) == SUMMARY_KEYS
+    assert summary["kind"] == "ast"
+    n_err = sum(1 for v in expected.values() if v)
+    assert summary["files"] == summary["rows"] == len(rows) == len(expected)
+    assert summary["error_files"] == summary["error_rows"] == n_err
+    assert summary["parts"] == len(parts)
+    read_bytes = sum(
+        os.path.getsize(os.path.join(source, p)) for p, e in expected.items()
+        if e not in ("AstLimitError", "OSError", "SymlinkLoopError")
+    )
+    assert summary["bytes"] == read_bytes
+    assert isinstance(summary["seconds"], (int, float)) and summary["seconds"] >= 0
+    by_path = {}
+    for r in rows:
+        assert r["path"] not in by_path, f"duplicate row for {r['path']}"
+        by_path[r["path"]] = r
+    assert set(by_path) == set(expected)
+    for path, etype in expected.items():
+        r = by_path[path]
+        assert r["repo"] == "acme"
+        assert r["file_id"] == file_id(path, "acme")
+        if etype is None:
+            assert r["errors"] == [], (path, r["errors"])
+            assert r["nodes"] and r["nodes"][0]["kind"] == "Module"
+        else:
+            assert len(r["errors"]) == 1, (path, r["errors"])
+            assert r["errors"][0]["error_type"] == etype, (path, r["errors"])
+            # SyntaxError messages are str(exc), which names the file's basename
+            assert os.path.basename(path) in r["errors"][0]["message"]
+            assert r["nodes"] == []
+    return summary, parts, rows
+
+
+def test_cli_one_row_per_file_and_workers_agree(tree, tmp_path):
+    source, expected = tree
+    s1, parts1, rows1 = check_run(source, expected, str(tmp_path / "out1"), workers=1)
+    s2, parts2, rows2 = check_run(source, expected, str(tmp_path / "out2"), workers=2)
+    # identical as sets of rows
+    canon = lambda rows: {json.dumps(r, sort_keys=True) for r in rows}  # noqa: E731
+    assert canon(rows1) == canon(rows2)
+    assert len(parts1) == len(parts2) == -(-len(expected) // 3)
+    # part files are per worker process: with 2 workers, >= 1 distinct pid
+    pids = {PART_RE.match(p).group(1) for p in parts2}
+    assert 1 <= len(pids) <= 2
+    assert len({PART_RE.match(p).group(1) for p in parts1}) == 1
+
+
+def test_rows_match_the_row_builder(tree, tmp_path):
+    source, expected = tree
+    check_run(source, expected, str(tmp_path / "out"), workers=2)
+    _, rows = read_parts(str(tmp_path / "out"))
+    by_path = {r["path"]: r for r in rows}
+    with open(os.path.join(source, "a.py"), "rb") as fh:
+        data = fh.read()
+    import hashlib
+
+    sha = hashlib.sha256(data).hexdigest()
+    assert by_path["a.py"] == ast_row("a.py", data, file_id("a.py", "acme"), "acme", sha, max_bytes=MAX_BYTES)
+    assert by_path["a.py"]["file_sha256"] == sha
+    assert by_path["big.py"]["file_sha256"] is None
+    assert by_path["pkg/loop"]["errors"][0]["message"].startswith("pkg/loop: symlink loop")
+
+
+def test_summary_with_default_arguments(tmp_path):
+    src = tmp_path / "s"
+    write(str(src / "m.py"), "x = 1\n")
+    proc = run_cli("ast", "--source", str(src), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["files"] == summary["rows"] == summary["parts"] == 1
+    assert summary["error_rows"] == summary["error_files"] == 0
+    assert summary["bytes"] == 6
+    _, rows = read_parts(str(tmp_path / "o"))
+    assert rows[0]["repo"] is None
+    assert rows[0]["file_id"] == file_id("m.py")
+    assert rows[0]["attrs"]["max_bytes"] == "50000000"
+
+
+def test_empty_tree(tmp_path):
+    os.makedirs(tmp_path / "empty")
+    proc = run_cli("ast", "--source", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert (summary["files"], summary["rows"], summary["parts"]) == (0, 0, 0)
+
+
+def test_refuses_output_dir_with_existing_parts(tmp_path):
+    src = tmp_path / "s"
+    write(str(src / "m.py"), "x = 1\n")
+    out = tmp_path / "o"
+    write(str(out / "part-1-00001.json"), "{}\n")
+    proc = run_cli("ast", "--source", str(src), "--out", str(out))
+    assert proc.returncode == 2
+    assert "part file" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_missing_source_is_a_usage_error(tmp_path):
+    proc = run_cli("ast", "--source", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert "--source" in proc.stderr
+
+
+def test_cst_without_libcst_exits_3(tmp_path):
+    # make `import libcst` fail whether or not it is installed
+    shadow = tmp_path / "shadow"
+    write(str(shadow / "libcst.py"), "raise ImportError('No module named libcst (test shadow)')\n")
+    src = tmp_path / "s"
+    write(str(src / "m.py"), "x = 1\n")
+    proc = run_cli(
+        "cst", "--source", str(src), "--out", str(tmp_path / "o"),
+        pythonpath=os.pathsep.join([str(shadow), PYTHON_RESOURCES]),
+    )
+    assert proc.returncode == 3, (proc.stdout, proc.stderr)
+    assert "pip install libcst" in proc.stderr
+    assert "venv" in proc.stderr
+    assert not os.path.exists(tmp_path / "o") or not os.listdir(tmp_path / "o")
+
+
+# ---------------------------------------------------------------------------
+# harness API (in-process)
+# ---------------------------------------------------------------------------
+
+
+def test_discover_sorted_posix_paths_and_excludes(tree):
+    source, expected = tree
+    items = harness.discover(source, EXCLUDES)
+    paths = [p for p, _ in items]
+    assert paths == sorted(paths)
+    assert set(paths) == set(expected)
+    presets = {p: e for p, e in items if e is not None}
+    assert set(presets) == {"pkg/loop", "self.py"}  # loops are found while walking
+    assert presets["pkg/loop"][0] == presets["self.py"][0] == "SymlinkLoopError"
+    assert all("\\" not in p and not p.startswith("/") for p in paths)
+    assert "skip/excluded.py" in {p for p, _ in harness.discover(source)}
+
+
+def _exploding_row(rel_path, data, fid, repo, sha256):
+    if rel_path == "a.py":
+        raise MemoryError("simulated")
+    return ast_row(rel_path, data, fid, repo, sha256)
+
+
+def test_builder_failures_become_error_rows(tree, tmp_path):
+    source, expected = tree
+    out = str(tmp_path / "o")
+    summary = harness.run(
+        "ast", source, out, _exploding_row, ast_error_row,
+        repo=None, excludes=EXCLUDES, workers=1, max_bytes=MAX_BYTES, batch_files=64,
+    )
+    assert summary["files"] == summary["rows"] == len(expected)
+    assert summary["parts"] == 1
+    _, rows = read_parts(out)
+    a = next(r for r in rows if r["path"] == "a.py")
+    assert a["errors"][0]["error_type"] == "MemoryError"
+    assert "simulated" in a["errors"][0]["message"]
+    assert summary["error_files"] == sum(1 for v in expected.values() if v) + 1
+
+
+def test_partial_builders_are_used_in_worker_processes(tree, tmp_path):
+    source, expected = tree
+    out = str(tmp_path / "o")
+    summary = harness.run(
+        "ast", source, out,
+        functools.partial(ast_row, max_nodes=5), functools.partial(ast_error_row, max_nodes=5),
+        excludes=EXCLUDES, workers=2, max_bytes=MAX_BYTES, batch_files=2,
+    )
+    _, rows = read_parts(out)
+    assert summary["rows"] == len(rows) == len(expected)
+    limited = [r for r in rows if r["errors"] and r["errors"][0]["error_type"] == "AstLimitError"]
+    assert {r["path"] for r in limited} >= {"a.py", "pkg/b.py"}
+    assert all(r["attrs"]["max_nodes"] == "5" for r in rows)
+
+
+def test_no_temporary_files_left(tree, tmp_path):
+    source, _ = tree
+    out = str(tmp_path / "o")
+    extract(source, out, workers=2, batch_files=1)
+    assert glob.glob(os.path.join(out, ".*")) == []
+    assert all(PART_RE.match(n) for n in os.listdir(out))
+
+
+def test_lone_surrogates_become_visible_text_not_invalid_json():
+    import json as _json
+    from syntaxlake_extract.harness import valid_json_text
+
+    def has_surrogate(value):
+        if isinstance(value, str):
+            return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+        if isinstance(value, dict):
+            return any(has_surrogate(k) or has_surrogate(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(has_surrogate(v) for v in value)
+        return False
+
+    row = {"docstring": "bad \udc80 and \ud800 end", "pair": "\U0001f600", "literal": "\\udc80", "odd": "\\\udc80"}
+    text = valid_json_text(_json.dumps(row, ensure_ascii=True))
+    back = _json.loads(text)
+    assert not has_surrogate(back)
+    assert back["docstring"] == "bad \\udc80 and \\ud800 end"
+    assert back["pair"] == "\U0001f600"
+    assert back["literal"] == "\\udc80"
+    assert back["odd"] == "\\\\udc80"
+
+
+def test_surrogate_escapes_after_escaped_backslashes_are_found():
+    # '\\' '\\' then a real lone low surrogate, right after literal text that looks like a high escape.
+    import json as _json
+    from syntaxlake_extract.harness import valid_json_text
+
+    value = "<\\\\ud83d\\\\\udcbb>"
+    back = _json.loads(valid_json_text(_json.dumps({"v": value})))["v"]
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in back)
+    assert back == "<\\\\ud83d\\\\\\udcbb>"
