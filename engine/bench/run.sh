@@ -17,16 +17,29 @@ data="$work/events-$rows"
 ./mvnw -B -q -pl engine -DskipTests test-compile
 cp="engine/target/test-classes:engine/target/classes:$(./mvnw -B -q -pl engine org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=/dev/stdout)"
 
-"$venv/bin/python" engine/bench/datafusion_python_bench.py run "$data" engine/bench/queries.sql "$warmup" "$iterations" > "$work/python.json"
-java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g -cp "$cp" io.syntaxlake.engine.bench.QueryBenchmark \
-  "$data" engine/bench/queries.sql "$warmup" "$iterations" "$work/java.json" > "$work/java.log" 2>&1
+# Rounds alternate the two sides so that a noisy neighbour hurts both alike; the reported ratio
+# is the median over rounds of (SyntaxLake median / datafusion-python median), with its range.
+rounds="${BENCH_ROUNDS:-3}"
+for round in $(seq "$rounds"); do
+  "$venv/bin/python" engine/bench/datafusion_python_bench.py run "$data" engine/bench/queries.sql "$warmup" "$iterations" \
+      > "$work/python-$round.json"
+  java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$cp" io.syntaxlake.engine.bench.QueryBenchmark \
+      "$data" engine/bench/queries.sql "$warmup" "$iterations" "$work/java-$round.json" > "$work/java.log" 2>&1
+done
 
-"$venv/bin/python" - "$work/python.json" "$work/java.json" <<'PY'
-import json, sys, platform, os
-py, jv = (json.load(open(p)) for p in sys.argv[1:3])
-print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {py['engine']} vs {jv['engine']}")
-print(f"{'query':<70} {'rows':>9} {'python s':>9} {'java s':>9} {'ratio':>6}")
-for p, j in zip(py["queries"], jv["queries"]):
-    assert p["sql"] == j["sql"] and p["rows"] == j["rows"], (p["sql"], p["rows"], j["rows"])
-    print(f"{p['sql'][:70]:<70} {p['rows']:>9} {p['median_s']:>9.4f} {j['median_s']:>9.4f} {j['median_s']/p['median_s']:>6.3f}")
+"$venv/bin/python" - "$work" "$rounds" <<'PY'
+import json, os, platform, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+py = [json.load(open(f"{work}/python-{r}.json")) for r in range(1, rounds + 1)]
+jv = [json.load(open(f"{work}/java-{r}.json")) for r in range(1, rounds + 1)]
+print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {py[0]['engine']} vs {jv[0]['engine']}; {rounds} alternating rounds")
+print(f"{'query':<62} {'rows':>9} {'python s':>9} {'java s':>9} {'ratio':>6} {'range':>12}")
+for q in range(len(py[0]["queries"])):
+    p = [run["queries"][q] for run in py]
+    j = [run["queries"][q] for run in jv]
+    assert all(x["rows"] == p[0]["rows"] for x in p + j), p[0]["sql"]
+    ratios = [b["median_s"] / a["median_s"] for a, b in zip(p, j)]
+    print(f"{p[0]['sql'][:62]:<62} {p[0]['rows']:>9} {statistics.median(x['median_s'] for x in p):>9.4f} "
+          f"{statistics.median(x['median_s'] for x in j):>9.4f} {statistics.median(ratios):>6.3f} "
+          f"{min(ratios):>5.2f}-{max(ratios):<5.2f}")
 PY

@@ -2,6 +2,7 @@ package io.syntaxlake.engine.bench;
 
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.QueryResult;
+import io.syntaxlake.engine.SessionOptions;
 import io.syntaxlake.engine.SqlIdentifiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,12 @@ public final class QueryBenchmark {
         int warmup = Integer.parseInt(args[2]);
         int iterations = Integer.parseInt(args[3]);
         List<String> results = new ArrayList<>();
-        try (EngineSession session = EngineSession.open()) {
+        SessionOptions options = SessionOptions.defaults();
+        String batchSize = System.getProperty("bench.batchSize");
+        if (batchSize != null) {
+            options = options.with("datafusion.execution.batch_size", batchSize);
+        }
+        try (EngineSession session = EngineSession.open(options)) {
             session.execute("CREATE EXTERNAL TABLE events STORED AS PARQUET LOCATION "
                     + SqlIdentifiers.literal(data.toAbsolutePath() + "/"));
             for (String query : queries) {
