@@ -417,7 +417,8 @@ def _num_table() -> list:
     return _NUM
 
 
-_SPAN_CODE_SMALL = """\
+# The span computation is the same for small and big files; only the formatting differs.
+_SPAN_CODE = """\
     l0 = d['lineno'] - 1; c = d['col_offset']; el0 = d['end_lineno'] - 1; ec = d['end_col_offset']
     if (l0 | c | ec) < 0:
         raise ValueError('negative position')
@@ -429,14 +430,6 @@ _SPAN_FMT_SMALL = (
     '{{"start":{{"line0":{T[l0]},"col":{T[c]}}},"end":{{"line0":{T[el0]},"col":{T[ec]}}},'
     '"end_exclusive":true,"col_unit":"byte","byte_span":{{"byte_start":{T[bs]},"byte_len":{T[bl]}}}}}'
 )
-_SPAN_CODE_BIG = """\
-    l0 = d['lineno'] - 1; c = d['col_offset']; el0 = d['end_lineno'] - 1; ec = d['end_col_offset']
-    if (l0 | c | ec) < 0:
-        raise ValueError('negative position')
-    bs = ls[l0] + c
-    bl = ls[el0] + ec - bs
-    if bl < 0:
-        bl = 0"""
 _SPAN_FMT_BIG = (
     '{{"start":{{"line0":{l0},"col":{c}}},"end":{{"line0":{el0},"col":{ec}}},'
     '"end_exclusive":true,"col_unit":"byte","byte_span":{{"byte_start":{bs},"byte_len":{bl}}}}}'
@@ -549,7 +542,7 @@ def _make_handler(cls, small: bool):
     )
     tail = ',"attrs":{{"field_name":"{fname}","field_pos":"{fpos}"' + ("{sa}" if has_sa else "") + "}}}}"
     if "lineno" in attributes and "col_offset" in attributes:
-        src.append(_SPAN_CODE_SMALL if small else _SPAN_CODE_BIG)
+        src.append(_SPAN_CODE)
         fmt = _SPAN_FMT_SMALL if small else _SPAN_FMT_BIG
         if code:
             src.append("    span = f'" + fmt + "'")
