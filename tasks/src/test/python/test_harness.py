@@ -337,3 +337,16 @@ def test_surrogate_escapes_after_escaped_backslashes_are_found():
     back = _json.loads(valid_json_text(_json.dumps({"v": value})))["v"]
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in back)
     assert back == "<\\\\ud83d\\\\\\udcbb>"
+
+
+def test_surrogate_pairs_are_untouched_and_clean_text_is_returned_as_is():
+    import json as _json
+    from syntaxlake_extract.harness import valid_json_text
+
+    for value in ("emoji \U0001f600 and \U0001d11e", "plain ascii", "hangul \ud7a3", "literal \\ud800 text"):
+        text = _json.dumps({"v": value})
+        assert valid_json_text(text) is text
+        assert _json.loads(text)["v"] == value
+    for value, visible in (("high \ud83d alone", "high \\ud83d alone"), ("\ude00\ud83d", "\\ude00\\ud83d"),
+                           ("end \ud83d", "end \\ud83d"), ("\ud83d\ud83d\ude00", "\\ud83d\U0001f600")):
+        assert _json.loads(valid_json_text(_json.dumps({"v": value})))["v"] == visible
