@@ -9,13 +9,13 @@ use arrow::datatypes::Schema;
 use arrow::ffi::FFI_ArrowSchema;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use jni::JNIEnv;
-use jni::objects::{JClass, JObject, JObjectArray, JString};
-use jni::sys::{jlong, jobjectArray, jstring};
+use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
+use jni::sys::{jbyteArray, jlong, jobjectArray, jstring};
 
 use crate::errors::{BridgeError, BridgeResult, guard};
 use crate::object_stores::S3StoreSpec;
 use crate::result_stream::export;
-use crate::session::Session;
+use crate::session::{ListingSpec, Session};
 
 /// Borrows the session behind a handle. The Java side guarantees that a handle is never used
 /// after (or while) it is closed; zero is what a closed Java session passes.
@@ -239,17 +239,88 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'l
     format: JString<'local>,
     schema: jlong,
     partitions: JObjectArray<'local>,
+    sort_order: JObjectArray<'local>,
+    options: JObjectArray<'local>,
 ) {
     guard(&mut env, (), |env| {
         let name = string(env, &name)?;
         let location = string(env, &location)?;
         let format = string(env, &format)?;
         let partitions = strings(env, &partitions)?;
+        let sort_order = strings(env, &sort_order)?;
+        let options = pairs(env, &options)?;
         let address = stream_address(schema)?;
         // SAFETY: Java exported a schema at this address; `from_raw` moves it out and leaves the
         // Java-side struct released.
         let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
         let schema = Arc::new(Schema::try_from(&ffi)?);
-        session(handle)?.register_listing(&name, &location, &format, schema, partitions)
+        session(handle)?.register_listing(ListingSpec {
+            name,
+            location,
+            format,
+            schema,
+            partitions,
+            sort_order,
+            options,
+        })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_getObject<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+) -> jbyteArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let location = string(env, &location)?;
+        match session(handle)?.objects().get(&location)? {
+            Some(bytes) => Ok(env.byte_array_from_slice(&bytes)?.into_raw()),
+            None => Ok(std::ptr::null_mut()),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_putObject<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+    bytes: JByteArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let location = string(env, &location)?;
+        let bytes = env.convert_byte_array(&bytes)?;
+        session(handle)?.objects().put(&location, bytes)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listObjects<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let location = string(env, &location)?;
+        let listed = session(handle)?.objects().list(&location)?;
+        let flat: Vec<String> = listed.into_iter().flat_map(|o| [o.path, o.size.to_string()]).collect();
+        string_array(env, &flat)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_deleteObjects<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+) -> jlong {
+    guard(&mut env, 0, |env| {
+        let location = string(env, &location)?;
+        Ok(session(handle)?.objects().delete_all(&location)? as jlong)
     })
 }

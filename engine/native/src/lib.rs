@@ -8,6 +8,7 @@
 mod errors;
 mod exports;
 mod object_stores;
+mod objects;
 mod result_stream;
 mod runtime;
 mod session;

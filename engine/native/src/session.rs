@@ -19,12 +19,15 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::logical_expr::{LogicalPlan, SetVariable, Statement};
+use datafusion::common::Column;
+use datafusion::config::ConfigFileType;
+use datafusion::logical_expr::{Expr, LogicalPlan, SetVariable, SortExpr, Statement};
 use datafusion::physical_plan::displayable;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::errors::{BridgeError, BridgeResult};
 use crate::object_stores::S3StoreSpec;
+use crate::objects::ObjectOps;
 use crate::result_stream::{materialized, streaming};
 use crate::runtime::runtime;
 
@@ -36,6 +39,17 @@ pub struct Session {
 }
 
 /// The three plans of one statement, as text.
+/// What `register_listing` needs to know about a table.
+pub struct ListingSpec {
+    pub name: String,
+    pub location: String,
+    pub format: String,
+    pub schema: SchemaRef,
+    pub partitions: Vec<String>,
+    pub sort_order: Vec<String>,
+    pub options: Vec<(String, String)>,
+}
+
 pub struct PlanTexts {
     pub logical: String,
     pub optimized: String,
@@ -175,30 +189,46 @@ impl Session {
     /// Registers the files under `location` as a listing table with an explicit file schema (a
     /// contract's schema, field metadata included) instead of one inferred from the files.
     /// Partition columns (hive `k=v` directories) are Utf8 and follow the file columns.
-    pub fn register_listing(
-        &self,
-        name: &str,
-        location: &str,
-        format: &str,
-        schema: SchemaRef,
-        partitions: Vec<String>,
-    ) -> BridgeResult<()> {
-        let (file_format, extension): (Arc<dyn FileFormat>, &str) = match format {
-            "json" => (Arc::new(JsonFormat::default()), ".json"),
-            "parquet" => (Arc::new(ParquetFormat::default()), ".parquet"),
+    /// Registers a listing table over `location` with an explicit file schema: what `CREATE
+    /// EXTERNAL TABLE` does, for schemas that SQL DDL cannot declare (maps, field metadata).
+    /// `sort_order` is the WITH ORDER promise (ascending, nulls last); `options` are table options
+    /// with their `format.` keys, parquet only; statistics follow the session's
+    /// `datafusion.execution.collect_statistics`.
+    pub fn register_listing(&self, spec: ListingSpec) -> BridgeResult<()> {
+        let state = self.ctx.state();
+        let name = spec.name;
+        let (file_format, extension): (Arc<dyn FileFormat>, &str) = match spec.format.as_str() {
+            "json" if spec.options.is_empty() => (Arc::new(JsonFormat::default()), ".json"),
+            "json" => {
+                return Err(BridgeError::InvalidArgument(format!(
+                    "table '{name}': table options are supported for parquet tables only"
+                )));
+            }
+            "parquet" => {
+                let mut table_options = state.default_table_options();
+                table_options.set_config_format(ConfigFileType::PARQUET);
+                table_options.alter_with_string_hash_map(&spec.options.into_iter().collect())?;
+                (Arc::new(ParquetFormat::default().with_options(table_options.parquet)), ".parquet")
+            }
             other => {
                 return Err(BridgeError::InvalidArgument(format!(
                     "unknown listing format '{other}' for table '{name}' (expected json or parquet)"
                 )));
             }
         };
+        let sort: Vec<SortExpr> = spec
+            .sort_order
+            .iter()
+            .map(|column| Expr::Column(Column::new_unqualified(column)).sort(true, false))
+            .collect();
         let options = ListingOptions::new(file_format)
             .with_file_extension(extension)
-            .with_table_partition_cols(partitions.into_iter().map(|p| (p, DataType::Utf8)).collect());
-        let config = ListingTableConfig::new(ListingTableUrl::parse(location)?)
+            .with_table_partition_cols(spec.partitions.into_iter().map(|p| (p, DataType::Utf8)).collect())
+            .with_file_sort_order(if sort.is_empty() { Vec::new() } else { vec![sort] });
+        let config = ListingTableConfig::new(ListingTableUrl::parse(&spec.location)?)
             .with_listing_options(options)
-            .with_schema(schema);
-        self.ctx.register_table(name, Arc::new(ListingTable::try_new(config)?))?;
+            .with_schema(spec.schema);
+        self.ctx.register_table(name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
         Ok(())
     }
 
@@ -209,6 +239,10 @@ impl Session {
     }
 
     /// Lists auto-loaded catalog locations again; new dataset directories become tables.
+    pub fn objects(&self) -> ObjectOps<'_> {
+        ObjectOps::new(&self.ctx)
+    }
+
     pub fn refresh_catalogs(&self) -> BridgeResult<()> {
         runtime().block_on(self.ctx.refresh_catalogs())?;
         Ok(())

@@ -133,25 +133,47 @@ public final class EngineSession implements AutoCloseable {
         });
     }
 
-    /** File formats a listing table can read with an explicit schema. */
-    public enum ListingFormat { JSON, PARQUET }
-
     /**
-     * Registers the files under {@code location} (a directory URL or path ending in {@code /})
-     * as a table with the given file schema, field and schema metadata included, instead of a
-     * schema inferred from the files. Hive partition columns follow the file columns as Utf8.
+     * Registers the files under a location as a table with the spec's file schema (field and
+     * schema metadata included) instead of a schema inferred from the files: the native form of
+     * {@code CREATE EXTERNAL TABLE ... PARTITIONED BY ... WITH ORDER ... OPTIONS}, for schemas
+     * that SQL DDL cannot declare (maps, field metadata).
      */
-    public void registerListingTable(String table, String location, ListingFormat format, Schema fileSchema,
-                                     List<String> partitionColumns) {
-        String name = SqlIdentifiers.quote(table);
-        String[] partitions = partitionColumns.toArray(String[]::new);
+    public void registerListingTable(ListingTableSpec spec) {
+        String name = SqlIdentifiers.quote(spec.table());
         handle.run(h -> {
             try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
-                Data.exportSchema(allocator, fileSchema, null, schema);
-                NativeBridge.registerListing(h, name, location, format.name().toLowerCase(java.util.Locale.ROOT),
-                        schema.memoryAddress(), partitions);
+                Data.exportSchema(allocator, spec.fileSchema(), null, schema);
+                NativeBridge.registerListing(h, name, spec.location(), spec.format().name().toLowerCase(java.util.Locale.ROOT),
+                        schema.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
+                        spec.sortOrder().toArray(String[]::new), SessionOptions.flatten(spec.options()));
             }
         });
+    }
+
+    /** The whole object at a location (a local path or URL, or {@code s3://...}), if it exists. */
+    public java.util.Optional<byte[]> readObject(String location) {
+        return java.util.Optional.ofNullable(handle.call(h -> NativeBridge.getObject(h, location)));
+    }
+
+    /** Writes a whole object at once: readers see the old or the new content, never a part. */
+    public void writeObject(String location, byte[] bytes) {
+        handle.run(h -> NativeBridge.putObject(h, location, bytes));
+    }
+
+    /** Every object under a location, recursively, sorted by path. */
+    public List<StoredObject> listObjects(String location) {
+        String[] flat = handle.call(h -> NativeBridge.listObjects(h, location));
+        List<StoredObject> out = new ArrayList<>(flat.length / 2);
+        for (int i = 0; i + 1 < flat.length; i += 2) {
+            out.add(new StoredObject(flat[i], Long.parseLong(flat[i + 1])));
+        }
+        return out;
+    }
+
+    /** Deletes every object under a location; returns how many there were. */
+    public long deleteObjects(String location) {
+        return handle.call(h -> NativeBridge.deleteObjects(h, location));
     }
 
     /** Plans of a query (or any statement), without running it. */

@@ -31,7 +31,15 @@ final class NativeBridge {
     static native void registerStream(long handle, String table, long streamAddress);
 
     static native void registerListing(long handle, String table, String location, String format, long schemaAddress,
-                                       String[] partitionColumns);
+                                       String[] partitionColumns, String[] sortOrder, String[] options);
+
+    static native byte[] getObject(long handle, String location);
+
+    static native void putObject(long handle, String location, byte[] bytes);
+
+    static native String[] listObjects(long handle, String location);
+
+    static native long deleteObjects(long handle, String location);
 
     static native void registerS3(long handle, String[] options);
 

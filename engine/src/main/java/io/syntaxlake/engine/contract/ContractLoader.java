@@ -70,7 +70,18 @@ public final class ContractLoader {
             }
             return new DatasetContract(text(root, "name"), required(root, "version").asInt(),
                     root.path("description").asText(""), schema, table(required(root, "table")), functions,
-                    strings(root.path("features")));
+                    strings(root.path("features")), views(required(root, "views")));
+        }
+
+        private DatasetContract.ViewSpec views(JsonNode views) {
+            Map<String, String> lists = new LinkedHashMap<>();
+            required(views, "lists").fields().forEachRemaining(e -> lists.put(e.getKey(), e.getValue().asText()));
+            Map<String, Map<String, String>> typedAttrs = new LinkedHashMap<>();
+            views.path("typed_attrs").fields().forEachRemaining(e -> typedAttrs.put(e.getKey(), strings(e.getValue())));
+            Map<String, String> attrViews = new LinkedHashMap<>();
+            views.path("attr_views").fields().forEachRemaining(e -> attrViews.put(e.getKey(), e.getValue().asText()));
+            return new DatasetContract.ViewSpec(text(views, "prefix"), stringList(views.path("identity")), lists,
+                    typedAttrs, attrViews, text(views, "record_column"));
         }
 
         private DatasetContract.TableSpec table(JsonNode table) {

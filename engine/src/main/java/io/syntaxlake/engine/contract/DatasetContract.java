@@ -12,7 +12,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * and the minimum engine version of each optional feature.
  */
 public record DatasetContract(String name, int version, String description, Schema schema, TableSpec table,
-                              List<RequiredFunction> requiredFunctions, Map<String, String> featureMinVersions) {
+                              List<RequiredFunction> requiredFunctions, Map<String, String> featureMinVersions,
+                              ViewSpec views) {
 
     public DatasetContract {
         requiredFunctions = List.copyOf(requiredFunctions);
@@ -72,6 +73,24 @@ public record DatasetContract(String name, int version, String description, Sche
     public record RequiredFunction(String name, String functionType, List<String> parameters) {
         public RequiredFunction {
             parameters = List.copyOf(parameters);
+        }
+    }
+
+    /**
+     * The standard views of the dataset: one per nested list ({@code lists}: list column to view
+     * name) with the root's {@code identity} columns in front, typed columns parsed out of the
+     * attrs map ({@code typedAttrs}: view to attr key to Arrow type), key/value views over attrs
+     * ({@code attrViews}: view to the view it unnests) and the name of the span + attrs record
+     * column. {@code prefix} names the dataset in artifact names ({@code datafusion_<prefix>_...}).
+     */
+    public record ViewSpec(String prefix, List<String> identity, Map<String, String> lists,
+                           Map<String, Map<String, String>> typedAttrs, Map<String, String> attrViews,
+                           String recordColumn) {
+        public ViewSpec {
+            identity = List.copyOf(identity);
+            lists = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lists));
+            typedAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(typedAttrs));
+            attrViews = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attrViews));
         }
     }
 }

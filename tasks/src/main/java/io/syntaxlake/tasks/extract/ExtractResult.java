@@ -1,5 +1,7 @@
 package io.syntaxlake.tasks.extract;
 
+import io.syntaxlake.engine.ListingTableSpec;
+import io.syntaxlake.engine.contract.DatasetContract;
 import java.nio.file.Path;
 
 /**
@@ -8,4 +10,9 @@ import java.nio.file.Path;
  */
 public record ExtractResult(ExtractKind kind, Path output, long files, long rows, long errorRows, long errorFiles,
                             long bytes, int parts, double seconds) {
+
+    /** The extracted part files as a table named {@code table}, read with the contract's schema. */
+    public ListingTableSpec stagingTable(String table, DatasetContract contract) {
+        return ListingTableSpec.plain(table, output.toUri().toString(), ListingTableSpec.Format.JSON, contract.schema());
+    }
 }

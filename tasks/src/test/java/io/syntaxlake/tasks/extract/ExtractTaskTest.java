@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syntaxlake.engine.EngineSession;
-import io.syntaxlake.engine.EngineSession.ListingFormat;
 import io.syntaxlake.engine.contract.ContractLoader;
 import io.syntaxlake.engine.contract.DatasetContract;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +62,7 @@ class ExtractTaskTest {
 
         DatasetContract contract = ContractLoader.load("ast_files_v1");
         try (EngineSession session = EngineSession.open()) {
-            session.registerListingTable("ast_files_v1", out.toUri().toString(), ListingFormat.JSON, contract.schema(), List.of());
+            session.registerListingTable(result.stagingTable("ast_files_v1", contract));
             long rows = (Long) session.collect("SELECT count(*) FROM ast_files_v1").single();
             assertEquals(result.rows(), rows);
             assertEquals(result.files(), rows, "exactly one row per file");
@@ -108,8 +107,7 @@ class ExtractTaskTest {
         ExtractResult second = task.run(ExtractRequest.of(ExtractKind.AST, source, out));
         assertEquals(2, second.files());
         try (EngineSession session = EngineSession.open()) {
-            session.registerListingTable("t", out.toUri().toString(), ListingFormat.JSON,
-                    ContractLoader.load("ast_files_v1").schema(), List.of());
+            session.registerListingTable(second.stagingTable("t", ContractLoader.load("ast_files_v1")));
             assertEquals(2L, session.collect("SELECT count(*) FROM t").single());
         }
         try (var siblings = Files.list(tmp)) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syntaxlake.engine.EngineSession;
-import io.syntaxlake.engine.EngineSession.ListingFormat;
 import io.syntaxlake.engine.QueryResult;
 import io.syntaxlake.engine.SqlIdentifiers;
 import io.syntaxlake.engine.contract.ContractLoader;
@@ -47,8 +46,7 @@ class StdlibExtractionTest {
         session = EngineSession.open();
         for (ExtractResult result : List.of(ast, cst)) {
             DatasetContract contract = ContractLoader.load(result.kind().dataset());
-            session.registerListingTable(result.kind().dataset(), result.output().toUri().toString(), ListingFormat.JSON,
-                    contract.schema(), List.of());
+            session.registerListingTable(result.stagingTable(result.kind().dataset(), contract));
         }
         try (var paths = Files.walk(stdlib)) {
             pythonFiles = paths.filter(p -> p.toString().endsWith(".py") && Files.isRegularFile(p))

@@ -1,0 +1,112 @@
+package io.syntaxlake.tasks.dataset;
+
+import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.ListingTableSpec;
+import io.syntaxlake.engine.QueryResult;
+import io.syntaxlake.engine.contract.DatasetContract;
+import io.syntaxlake.tasks.core.Artifact;
+import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.core.TaskResult;
+import io.syntaxlake.tasks.lake.DatasetGenerations;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import static io.syntaxlake.engine.SqlIdentifiers.literal;
+import static io.syntaxlake.engine.SqlIdentifiers.quote;
+
+/**
+ * AST/CST plan scope 1: registers a dataset location as an external table with the contract's
+ * partitioning, ordering and options. The plan's {@code CREATE EXTERNAL TABLE} cannot declare
+ * this schema (SQL DDL has no map type and no field metadata, and WITH ORDER needs a column
+ * list), so the table is registered through DataFusion's ListingTable API with the contract's
+ * Arrow schema; the equivalent DDL and the difference are recorded in
+ * {@code datafusion_<prefix>_dataset_v1}. The files themselves are checked against the contract
+ * (schema inferred from their footers, metadata included): a drifted file fails the task.
+ */
+public final class RegisterDatasetTask {
+    private static final String PROBE = "__syntaxlake_schema_probe";
+
+    private final EngineSession session;
+
+    public RegisterDatasetTask(EngineSession session) {
+        this.session = session;
+    }
+
+    public TaskResult<String> run(RegisterRequest request) {
+        DatasetContract contract = request.contract();
+        DatasetContract.Layout layout = MaterializeTask.layout(contract, request.layout());
+        session.execute("SET datafusion.execution.collect_statistics = " + request.collectStatistics());
+        var committed = new DatasetGenerations(session, request.dataset()).current();
+        String dataLocation = committed.map(c -> new DatasetGenerations(session, request.dataset())
+                .location(c.generation()).url()).orElse(request.dataset().url());
+        Map<String, String> options = TableOptions.of(contract);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("name", request.table());
+        payload.put("dataset", contract.name());
+        payload.put("location", request.dataset().url());
+        payload.put("data_location", dataLocation);
+        payload.put("generation", committed.map(DatasetGenerations.Committed::generation).orElse(null));
+        payload.put("format", "parquet");
+        payload.put("datafusion_provider", "listing");
+        payload.put("layout", request.layout());
+        payload.put("partition_cols", layout.partitionBy().stream().map(p -> Map.of("name", p, "dtype", "Utf8")).toList());
+        payload.put("file_sort_order", layout.orderBy());
+        payload.put("options", options);
+        payload.put("skip_arrow_metadata", false);
+        payload.put("collect_statistics", request.collectStatistics());
+        payload.put("equivalent_ddl", ddl(request, layout, dataLocation, options));
+        payload.put("plan_difference", "registered through the ListingTable API with the contract's Arrow schema:"
+                + " CREATE EXTERNAL TABLE cannot declare Map columns or field metadata, and WITH ORDER requires a"
+                + " column list; PARTITIONED BY (repo, path) is the 'repo_path' layout, (repo) the default");
+        List<String> drift = fileSchemaDrift(contract.fileSchema(layout), dataLocation, layout);
+        payload.put("file_schema_matches_contract", drift.isEmpty());
+        payload.put("file_schema_diff", drift);
+        Artifact artifact = Artifact.of("datafusion_" + contract.views().prefix() + "_dataset_v1", contract, payload);
+        if (!drift.isEmpty()) {
+            throw new TaskFailedException("register " + contract.name() + " at " + dataLocation
+                    + ": the files do not match the contract: " + String.join("; ", drift), List.of(artifact));
+        }
+        session.execute("DROP TABLE IF EXISTS " + quote(request.table()));
+        session.registerListingTable(new ListingTableSpec(request.table(), dataLocation, ListingTableSpec.Format.PARQUET,
+                contract.fileSchema(layout), layout.partitionBy(), layout.orderBy(), options));
+        return new TaskResult<>(request.table(), List.of(artifact));
+    }
+
+    /** The differences between the files' own schema (with metadata) and the contract's file schema. */
+    private List<String> fileSchemaDrift(Schema expected, String dataLocation, DatasetContract.Layout layout) {
+        session.execute("DROP TABLE IF EXISTS " + PROBE);
+        try {
+            session.execute("CREATE EXTERNAL TABLE " + PROBE + " STORED AS PARQUET"
+                    + " OPTIONS ('format.skip_metadata' 'false', 'format.schema_force_view_types' 'false')"
+                    + " LOCATION " + literal(dataLocation));
+            Schema inferred;
+            try (QueryResult result = session.sql("SELECT * FROM " + PROBE + " LIMIT 0")) {
+                inferred = result.schema();
+            }
+            List<Field> fileFields = new ArrayList<>(inferred.getFields());
+            fileFields.removeIf(f -> layout.partitionBy().contains(f.getName()));
+            return SchemaDiff.of(expected, new Schema(fileFields), true);
+        } catch (io.syntaxlake.engine.EngineException e) {
+            throw new TaskFailedException("register: cannot read the files at " + dataLocation + ": " + e.getMessage(),
+                    List.of(), e);
+        } finally {
+            session.execute("DROP TABLE IF EXISTS " + PROBE);
+        }
+    }
+
+    private static String ddl(RegisterRequest request, DatasetContract.Layout layout, String location,
+                              Map<String, String> options) {
+        String partitions = layout.partitionBy().isEmpty() ? ""
+                : " PARTITIONED BY (" + layout.partitionBy().stream().map(p -> quote(p) + " VARCHAR")
+                .collect(Collectors.joining(", ")) + ")";
+        String order = layout.orderBy().isEmpty() ? ""
+                : " WITH ORDER (" + layout.orderBy().stream().map(c -> quote(c) + " ASC").collect(Collectors.joining(", ")) + ")";
+        return "CREATE EXTERNAL TABLE " + quote(request.table()) + " STORED AS PARQUET" + partitions + order
+                + TableOptions.sql(options) + " LOCATION " + literal(location);
+    }
+}
