@@ -62,7 +62,7 @@ public final class MaterializeTask {
         payload.put("write_policy", policy);
         payload.put("parquet_options", TableOptions.writeOptions(contract));
         payload.put("replace_semantics", "COPY into a new generation directory, then one atomic pointer write"
-                + " (" + DatasetGenerations.POINTER + "); DataFusion 55 has no INSERT OVERWRITE");
+                + " (pointers/<dataset>.json); DataFusion 55 has no INSERT OVERWRITE");
         return new TaskResult<>(result, List.of(
                 Artifact.of("datafusion_" + prefix + "_output_writes_v1", contract, payload), constraints));
     }
@@ -124,7 +124,7 @@ public final class MaterializeTask {
 
     private MaterializeResult replace(MaterializeRequest request, DatasetContract.Layout layout) {
         DatasetContract contract = request.contract();
-        DatasetGenerations generations = new DatasetGenerations(session, request.dataset());
+        DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
         String columns = contract.schema().getFields().stream().map(Field::getName).map(io.syntaxlake.engine.SqlIdentifiers::quote)
@@ -153,9 +153,9 @@ public final class MaterializeTask {
 
     private MaterializeResult append(MaterializeRequest request) {
         DatasetContract contract = request.contract();
-        DatasetGenerations generations = new DatasetGenerations(session, request.dataset());
+        DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         DatasetGenerations.Committed current = generations.current().orElseThrow(() -> new TaskFailedException(
-                "append to " + contract.name() + ": " + request.dataset() + " has no committed generation to append to",
+                "append to " + contract.name() + ": " + request.lake().dataset(contract.name()) + " has no committed generation to append to",
                 List.of()));
         LakeLocation target = generations.location(current.generation());
         List<StoredObject> before = session.listObjects(target.url());

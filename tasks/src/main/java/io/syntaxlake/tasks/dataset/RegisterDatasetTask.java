@@ -41,16 +41,20 @@ public final class RegisterDatasetTask {
         DatasetContract contract = request.contract();
         DatasetContract.Layout layout = MaterializeTask.layout(contract, request.layout());
         session.execute("SET datafusion.execution.collect_statistics = " + request.collectStatistics());
-        var committed = new DatasetGenerations(session, request.dataset()).current();
-        String dataLocation = committed.map(c -> new DatasetGenerations(session, request.dataset())
-                .location(c.generation()).url()).orElse(request.dataset().url());
+        DatasetGenerations generations = new DatasetGenerations(session, request.lake(), contract.name());
+        var committed = generations.current();
+        if (committed.isEmpty()) {
+            throw new TaskFailedException("register " + contract.name() + ": no committed generation in "
+                    + request.lake().dataset(contract.name()), List.of());
+        }
+        String dataLocation = generations.location(committed.get().generation()).url();
         Map<String, String> options = TableOptions.of(contract);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("name", request.table());
         payload.put("dataset", contract.name());
-        payload.put("location", request.dataset().url());
+        payload.put("location", request.lake().dataset(contract.name()).url());
         payload.put("data_location", dataLocation);
-        payload.put("generation", committed.map(DatasetGenerations.Committed::generation).orElse(null));
+        payload.put("generation", committed.get().generation());
         payload.put("format", "parquet");
         payload.put("datafusion_provider", "listing");
         payload.put("layout", request.layout());

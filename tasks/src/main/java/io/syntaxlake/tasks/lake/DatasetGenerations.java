@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Replace semantics for plain Parquet datasets, which DataFusion cannot overwrite (no INSERT
- * OVERWRITE). Each write goes to a new directory {@code <dataset>/generation=<id>/}; a pointer
- * object {@code <dataset>/_current.json} names the committed one. The pointer is written whole
+ * OVERWRITE). Each write goes to a new directory {@code tables/<dataset>/generation=<id>/}; a
+ * pointer object {@code pointers/<dataset>.json} (see {@link Lake}) names the committed one. The pointer is written whole
  * in one operation (a single PUT on S3, write-then-rename locally), so readers that go through it
  * see the old generation or the new one, never a mix and never a half-written one; a rerun makes
  * a new generation and replaces, so rows are never duplicated. Generations other than the
@@ -29,27 +29,28 @@ import java.util.stream.Stream;
  * right after a commit and by {@link #vacuum}.
  */
 public final class DatasetGenerations {
-    public static final String POINTER = "_current.json";
     private static final String PREFIX = "generation=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EngineSession session;
     private final LakeLocation dataset;
+    private final String pointer;
 
-    public DatasetGenerations(EngineSession session, LakeLocation dataset) {
+    public DatasetGenerations(EngineSession session, Lake lake, String name) {
         this.session = session;
-        this.dataset = dataset;
+        this.dataset = lake.dataset(name);
+        this.pointer = lake.pointer(name);
     }
 
     /** The committed generation, if the dataset has one. */
     public Optional<Committed> current() {
-        return session.readObject(dataset.file(POINTER)).map(bytes -> {
+        return session.readObject(pointer).map(bytes -> {
             try {
                 JsonNode node = JSON.readTree(bytes);
                 return new Committed(node.path("generation").asText(), node.path("run_id").asText(null),
                         node.path("rows").asLong(-1));
             } catch (IOException e) {
-                throw new UncheckedIOException("unreadable generation pointer " + dataset.file(POINTER), e);
+                throw new UncheckedIOException("unreadable generation pointer " + pointer, e);
             }
         });
     }
@@ -61,13 +62,13 @@ public final class DatasetGenerations {
 
     /** Makes {@code generation} the current one, then deletes all others; returns the deleted ones. */
     public List<String> commit(String generation, String runId, long rows) {
-        Map<String, Object> pointer = new LinkedHashMap<>();
-        pointer.put("generation", generation);
-        pointer.put("run_id", runId);
-        pointer.put("rows", rows);
-        pointer.put("committed_at", java.time.Instant.now().toString());
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("generation", generation);
+        content.put("run_id", runId);
+        content.put("rows", rows);
+        content.put("committed_at", java.time.Instant.now().toString());
         try {
-            session.writeObject(dataset.file(POINTER), JSON.writeValueAsString(pointer).getBytes(StandardCharsets.UTF_8));
+            session.writeObject(pointer, JSON.writeValueAsString(content).getBytes(StandardCharsets.UTF_8));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

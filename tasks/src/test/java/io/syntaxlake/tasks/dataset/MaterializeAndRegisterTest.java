@@ -10,6 +10,7 @@ import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.tasks.core.TaskResult;
 import io.syntaxlake.tasks.lake.DatasetGenerations;
+import io.syntaxlake.tasks.lake.Lake;
 import io.syntaxlake.tasks.lake.LakeLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +31,13 @@ class MaterializeAndRegisterTest {
         fixture = ExtractedFixture.create(tmp);
     }
 
-    private static LakeLocation dataset(String name) {
-        return LakeLocation.local(tmp.resolve("lake"), List.of(tmp)).child(name);
+    private static Lake lake(String name) {
+        return new Lake(LakeLocation.local(tmp.resolve(name), List.of(tmp)));
     }
 
     @Test
     void replaceWritesOneGenerationAndRegistrationReadsItWithTheContractSchema() {
-        LakeLocation dataset = dataset("ast_files_v1");
+        Lake dataset = lake("lake-main");
         try (EngineSession session = EngineSession.open()) {
             fixture.registerStaging(session);
             MaterializeTask materialize = new MaterializeTask(session);
@@ -53,7 +54,7 @@ class MaterializeAndRegisterTest {
             TaskResult<MaterializeResult> second = materialize.run(
                     MaterializeRequest.replace(fixture.contract, ExtractedFixture.STAGING, dataset, "run2"));
             assertEquals(List.of(first.value().generation()), second.value().replacedGenerations());
-            DatasetGenerations generations = new DatasetGenerations(session, dataset);
+            DatasetGenerations generations = new DatasetGenerations(session, dataset, "ast_files_v1");
             assertEquals(List.of(second.value().generation()), generations.generations());
 
             TaskResult<String> registered = new RegisterDatasetTask(session).run(RegisterRequest.of(fixture.contract, dataset));
@@ -77,7 +78,7 @@ class MaterializeAndRegisterTest {
 
     @Test
     void appendInsertsIntoTheRegisteredGeneration() {
-        LakeLocation dataset = dataset("appended");
+        Lake dataset = lake("lake-appended");
         try (EngineSession session = EngineSession.open()) {
             fixture.registerStaging(session);
             MaterializeTask materialize = new MaterializeTask(session);
@@ -94,7 +95,7 @@ class MaterializeAndRegisterTest {
 
     @Test
     void nullIdentityIsRejectedWithItsSourceNamedAndNothingIsWritten() {
-        LakeLocation dataset = dataset("nulls");
+        Lake dataset = lake("lake-nulls");
         try (EngineSession session = EngineSession.open()) {
             fixture.registerStaging(session);
             String columns = String.join(", ", fixture.contract.schema().getFields().stream().map(f -> f.getName())
@@ -106,18 +107,20 @@ class MaterializeAndRegisterTest {
             assertTrue(failure.getMessage().contains("path=pkg/b.py"), failure.getMessage());
             assertTrue(failure.getMessage().contains("[file_id]"), failure.getMessage());
             assertEquals(1L, failure.artifacts().get(0).payload().get("violations"));
-            assertTrue(new DatasetGenerations(session, dataset).generations().isEmpty());
-            assertFalse(Files.exists(tmp.resolve("lake/nulls")));
+            assertTrue(new DatasetGenerations(session, dataset, "ast_files_v1").generations().isEmpty());
+            assertFalse(Files.exists(tmp.resolve("lake-nulls/tables/ast_files_v1")));
         }
     }
 
     @Test
     void driftedFilesFailRegistrationWithAPreciseDiff() {
-        LakeLocation dataset = dataset("drifted");
+        Lake dataset = lake("lake-drifted");
         try (EngineSession session = EngineSession.open()) {
             fixture.registerStaging(session);
+            DatasetGenerations generations = new DatasetGenerations(session, dataset, "ast_files_v1");
             session.collect("COPY (SELECT path, file_id, arrow_cast(1, 'Int64') AS file_sha256 FROM "
-                    + ExtractedFixture.STAGING + ") TO '" + dataset.url() + "' STORED AS PARQUET");
+                    + ExtractedFixture.STAGING + ") TO '" + generations.location("g1").url() + "' STORED AS PARQUET");
+            generations.commit("g1", "r", 3);
             TaskFailedException failure = assertThrows(TaskFailedException.class,
                     () -> new RegisterDatasetTask(session).run(RegisterRequest.of(fixture.contract, dataset)));
             assertTrue(failure.getMessage().contains("nodes: missing"), failure.getMessage());
@@ -129,7 +132,7 @@ class MaterializeAndRegisterTest {
     @Test
     void anUnwritableLocationFailsNamingIt() throws Exception {
         Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
-        LakeLocation dataset = LakeLocation.local(notADirectory.resolve("ds"), List.of(tmp));
+        Lake dataset = new Lake(LakeLocation.local(notADirectory.resolve("ds"), List.of(tmp)));
         try (EngineSession session = EngineSession.open()) {
             fixture.registerStaging(session);
             EngineException failure = assertThrows(EngineException.class, () -> new MaterializeTask(session)
