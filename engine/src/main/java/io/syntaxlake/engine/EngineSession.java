@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
@@ -152,8 +153,8 @@ public final class EngineSession implements AutoCloseable {
     }
 
     /** The whole object at a location (a local path or URL, or {@code s3://...}), if it exists. */
-    public java.util.Optional<byte[]> readObject(String location) {
-        return java.util.Optional.ofNullable(handle.call(h -> NativeBridge.getObject(h, location)));
+    public Optional<byte[]> readObject(String location) {
+        return Optional.ofNullable(handle.call(h -> NativeBridge.getObject(h, location)));
     }
 
     /** Writes a whole object at once: readers see the old or the new content, never a part. */

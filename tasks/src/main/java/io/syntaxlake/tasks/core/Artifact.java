@@ -2,7 +2,6 @@ package io.syntaxlake.tasks.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.contract.DatasetContract;
 import java.io.UncheckedIOException;
@@ -19,7 +18,7 @@ import java.util.Map;
 public record Artifact(String name, Map<String, Object> payload, Instant time, String engineVersion,
                        String schemaIdentityHash) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Artifact {
         payload = Collections.unmodifiableMap(new LinkedHashMap<>(payload));

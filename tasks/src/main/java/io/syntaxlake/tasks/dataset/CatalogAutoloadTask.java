@@ -37,6 +37,13 @@ public final class CatalogAutoloadTask {
         }
         try {
             session.refreshCatalogs();
+            // one pass over information_schema.columns, grouped by table (ordered as listed)
+            Map<List<Object>, List<Object>> columns = new LinkedHashMap<>();
+            for (List<Object> row : session.collect("SELECT table_schema, table_name, column_name"
+                    + " FROM information_schema.columns WHERE table_schema <> 'information_schema'"
+                    + " ORDER BY table_schema, table_name, ordinal_position").rows()) {
+                columns.computeIfAbsent(List.of(row.get(0), row.get(1)), k -> new ArrayList<>()).add(row.get(2));
+            }
             List<Map<String, Object>> tables = new ArrayList<>();
             for (List<Object> row : session.collect("SELECT table_catalog, table_schema, table_name, table_type"
                     + " FROM information_schema.tables WHERE table_schema <> 'information_schema'"
@@ -46,10 +53,7 @@ public final class CatalogAutoloadTask {
                 table.put("table_schema", row.get(1));
                 table.put("table_name", row.get(2));
                 table.put("table_type", row.get(3));
-                table.put("columns", session.collect("SELECT column_name FROM information_schema.columns"
-                        + " WHERE table_schema = " + io.syntaxlake.engine.SqlIdentifiers.literal(String.valueOf(row.get(1)))
-                        + " AND table_name = " + io.syntaxlake.engine.SqlIdentifiers.literal(String.valueOf(row.get(2)))
-                        + " ORDER BY ordinal_position").column("column_name"));
+                table.put("columns", columns.getOrDefault(List.of(row.get(1), row.get(2)), List.of()));
                 tables.add(table);
             }
             payload.put("tables", tables);

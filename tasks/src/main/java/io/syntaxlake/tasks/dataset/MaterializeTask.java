@@ -127,9 +127,8 @@ public final class MaterializeTask {
         DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
-        String columns = contract.schema().getFields().stream().map(Field::getName).map(io.syntaxlake.engine.SqlIdentifiers::quote)
-                .collect(Collectors.joining(", "));
-        String order = layout.orderBy().stream().map(c -> quote(c)).collect(Collectors.joining(", "));
+        String columns = columnList(contract.schema().getFields().stream().map(Field::getName).toList());
+        String order = columnList(layout.orderBy());
         // COPY keeps quotes as part of a PARTITIONED BY name, so these go in bare, checked first
         String partitions = layout.partitionBy().isEmpty() ? ""
                 : layout.partitionBy().stream().map(MaterializeTask::bareColumn)
@@ -142,6 +141,10 @@ public final class MaterializeTask {
         List<String> replaced = generations.commit(generation, request.runId(), rows);
         return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
                 files.stream().mapToLong(StoredObject::size).sum(), replaced);
+    }
+
+    private static String columnList(List<String> names) {
+        return names.stream().map(c -> quote(c)).collect(Collectors.joining(", "));
     }
 
     private static String bareColumn(String name) {
@@ -163,7 +166,7 @@ public final class MaterializeTask {
         DatasetContract.Layout layout = layout(contract, request.layout());
         List<String> tableOrder = new ArrayList<>(contract.fileSchema(layout).getFields().stream().map(Field::getName).toList());
         tableOrder.addAll(layout.partitionBy());
-        String columns = tableOrder.stream().map(io.syntaxlake.engine.SqlIdentifiers::quote).collect(Collectors.joining(", "));
+        String columns = columnList(tableOrder);
         long rows = ((Number) session.collect("INSERT INTO " + quote(request.targetTable()) + " SELECT " + columns
                 + " FROM " + quote(request.sourceTable())).single()).longValue();
         List<StoredObject> after = session.listObjects(target.url());

@@ -27,6 +27,10 @@ import java.util.stream.Stream;
  * a new generation and replaces, so rows are never duplicated. Generations other than the
  * current one (replaced ones, or orphans of a writer that died before its commit) are deleted
  * right after a commit and by {@link #vacuum}.
+ *
+ * <p>One writer per dataset at a time: a commit deletes every other generation, including one a
+ * concurrent writer is still filling. Routes serialize the writes of a dataset; concurrent
+ * appends are what the Delta format is for.
  */
 public final class DatasetGenerations {
     private static final String PREFIX = "generation=";

@@ -15,7 +15,6 @@ import io.syntaxlake.tasks.lake.LakeLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +148,5 @@ class MaterializeAndRegisterTest {
         }
         assertThrows(IllegalArgumentException.class, () -> LakeLocation.parse("/etc", List.of(tmp)));
         assertEquals("s3://bucket/lake/", LakeLocation.parse("s3://bucket/lake", List.of()).url());
-        assertEquals(Map.of(), Map.of());
     }
 }
