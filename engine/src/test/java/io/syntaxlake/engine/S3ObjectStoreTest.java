@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import io.syntaxlake.engine.testing.S3TestEndpoint;
 import java.util.List;
-import java.util.Properties;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,35 +13,18 @@ import org.junit.jupiter.api.Test;
 /** s3:// locations against a real S3-compatible endpoint (S3Proxy, in process, in-memory store). */
 class S3ObjectStoreTest {
     private static final String BUCKET = "lake";
-    private static S3Proxy proxy;
+    private static S3TestEndpoint endpoint;
     private static S3Store store;
 
     @BeforeAll
     static void startEndpoint() throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.identity", "");
-        properties.setProperty("jclouds.credential", "");
-        BlobStore blobs = org.gaul.s3proxy.BlobStores.create("transient", properties);
-        blobs.createContainer(BUCKET);
-        proxy = S3Proxy.builder().blobStore(blobs)
-                .awsAuthentication(AuthenticationType.NONE, null, null)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .build();
-        proxy.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!proxy.getState().equals("STARTED")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
-            }
-            Thread.onSpinWait();
-        }
-        store = S3Store.ofEndpoint(BUCKET, URI.create("http://127.0.0.1:" + proxy.getPort()), "us-east-1",
-                "test-access-key", "test-secret-key");
+        endpoint = S3TestEndpoint.start(BUCKET);
+        store = endpoint.store();
     }
 
     @AfterAll
     static void stopEndpoint() throws Exception {
-        proxy.stop();
+        endpoint.close();
     }
 
     @Test
