@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** Runs small Python programs as independent oracles for the tests (CPython's own answers). */
-final class PythonOracle {
+public final class PythonOracle {
     private PythonOracle() {
     }
 
-    static String python() {
+    public static String python() {
         return Optional.ofNullable(System.getenv("SYNTAXLAKE_PYTHON")).filter(p -> !p.isBlank()).orElse("python3");
     }
 
     /** Runs {@code python -c program args...} and returns its stdout lines; fails on a non-zero exit. */
-    static List<String> run(String program, String... args) throws IOException, InterruptedException {
+    public static List<String> run(String program, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python(), "-c", program));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -29,7 +29,7 @@ final class PythonOracle {
     }
 
     /** The stdlib directory (its {@code Lib}) of the interpreter the tests use. */
-    static Path stdlib() throws IOException, InterruptedException {
+    public static Path stdlib() throws IOException, InterruptedException {
         return Path.of(run("import sysconfig; print(sysconfig.get_paths()['stdlib'])").get(0));
     }
 }
