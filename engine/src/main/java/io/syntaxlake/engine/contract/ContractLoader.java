@@ -80,8 +80,11 @@ public final class ContractLoader {
             views.path("typed_attrs").fields().forEachRemaining(e -> typedAttrs.put(e.getKey(), strings(e.getValue())));
             Map<String, String> attrViews = new LinkedHashMap<>();
             views.path("attr_views").fields().forEachRemaining(e -> attrViews.put(e.getKey(), e.getValue().asText()));
+            Map<String, DatasetContract.PreparedLookup> prepared = new LinkedHashMap<>();
+            views.path("prepared").fields().forEachRemaining(e -> prepared.put(e.getKey(), new DatasetContract.PreparedLookup(
+                    text(e.getValue(), "view"), text(e.getValue(), "column"), text(e.getValue(), "type"))));
             return new DatasetContract.ViewSpec(text(views, "prefix"), stringList(views.path("identity")), lists,
-                    typedAttrs, attrViews, text(views, "record_column"));
+                    typedAttrs, attrViews, text(views, "record_column"), prepared);
         }
 
         private DatasetContract.TableSpec table(JsonNode table) {

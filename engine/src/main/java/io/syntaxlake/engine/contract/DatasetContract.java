@@ -81,16 +81,22 @@ public record DatasetContract(String name, int version, String description, Sche
      * name) with the root's {@code identity} columns in front, typed columns parsed out of the
      * attrs map ({@code typedAttrs}: view to attr key to Arrow type), key/value views over attrs
      * ({@code attrViews}: view to the view it unnests) and the name of the span + attrs record
-     * column. {@code prefix} names the dataset in artifact names ({@code datafusion_<prefix>_...}).
+     * column. {@code prefix} names the dataset in artifact names ({@code datafusion_<prefix>_...});
+     * {@code prepared} are the typed lookups prepared with the views (statement name to lookup).
      */
     public record ViewSpec(String prefix, List<String> identity, Map<String, String> lists,
                            Map<String, Map<String, String>> typedAttrs, Map<String, String> attrViews,
-                           String recordColumn) {
+                           String recordColumn, Map<String, PreparedLookup> prepared) {
         public ViewSpec {
             identity = List.copyOf(identity);
             lists = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lists));
             typedAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(typedAttrs));
             attrViews = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attrViews));
+            prepared = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(prepared));
         }
+    }
+
+    /** {@code SELECT * FROM view WHERE column = $1}, its one parameter of Arrow type {@code type}. */
+    public record PreparedLookup(String view, String column, String type) {
     }
 }
