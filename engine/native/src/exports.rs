@@ -324,3 +324,23 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_deleteObjects<'loc
         Ok(session(handle)?.objects().delete_all(&location)? as jlong)
     })
 }
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listingLayout<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    table: JString<'local>,
+    schema_address: jlong,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let table = string(env, &table)?;
+        let address = stream_address(schema_address)?;
+        let (schema, partitions) = session(handle)?.listing_layout(&table)?;
+        let ffi = FFI_ArrowSchema::try_from(schema.as_ref())?;
+        // SAFETY: Java allocated an empty ArrowSchema struct at this address for us to fill.
+        unsafe { std::ptr::write(address as *mut FFI_ArrowSchema, ffi) };
+        let flat: Vec<String> = partitions.into_iter().flat_map(|(name, data_type)| [name, data_type]).collect();
+        string_array(env, &flat)
+    })
+}

@@ -12,6 +12,7 @@ use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow::record_batch::{RecordBatch, RecordBatchReader};
 use arrow::datatypes::DataType;
 use datafusion::catalog::MemTable;
+use datafusion::catalog::TableProvider;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
@@ -19,7 +20,7 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::common::Column;
+use datafusion::common::{Column, ScalarValue};
 use datafusion::config::ConfigFileType;
 use datafusion::logical_expr::{Expr, LogicalPlan, SetVariable, SortExpr, Statement};
 use datafusion::physical_plan::displayable;
@@ -225,11 +226,37 @@ impl Session {
             .with_file_extension(extension)
             .with_table_partition_cols(spec.partitions.into_iter().map(|p| (p, DataType::Utf8)).collect())
             .with_file_sort_order(if sort.is_empty() { Vec::new() } else { vec![sort] });
+        let defaults = column_defaults_from_metadata(&spec.schema)?;
         let config = ListingTableConfig::new(ListingTableUrl::parse(&spec.location)?)
             .with_listing_options(options)
             .with_schema(spec.schema);
-        self.ctx.register_table(name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+        let table = ListingTable::try_new(config)?.with_column_defaults(defaults);
+        self.ctx.register_table(name.as_str(), Arc::new(table))?;
         Ok(())
+    }
+
+    /// What a registered listing table's provider itself holds: its file schema (the table
+    /// schema without the partition columns) and its partition columns with their types.
+    pub fn listing_layout(&self, table: &str) -> BridgeResult<(SchemaRef, Vec<(String, String)>)> {
+        let provider = runtime().block_on(self.ctx.table_provider(table))?;
+        let listing = provider.downcast_ref::<ListingTable>().ok_or_else(|| {
+            BridgeError::InvalidArgument(format!("table '{table}' is not a listing table"))
+        })?;
+        let partitions: Vec<(String, String)> = listing
+            .options()
+            .table_partition_cols
+            .iter()
+            .map(|(name, data_type)| (name.clone(), data_type.to_string()))
+            .collect();
+        let schema = listing.schema();
+        let file_fields: Vec<_> = schema
+            .fields()
+            .iter()
+            .filter(|f| !partitions.iter().any(|(p, _)| p == f.name()))
+            .cloned()
+            .collect();
+        let file_schema = Arc::new(arrow::datatypes::Schema::new_with_metadata(file_fields, schema.metadata().clone()));
+        Ok((file_schema, partitions))
     }
 
     pub fn register_s3(&self, spec: S3StoreSpec) -> BridgeResult<()> {
@@ -247,6 +274,40 @@ impl Session {
         runtime().block_on(self.ctx.refresh_catalogs())?;
         Ok(())
     }
+}
+
+/// Column defaults declared as `default_value` field metadata on top-level fields: `{}` on a map
+/// column is the empty map; any other value is parsed as a literal of the field's type.
+fn column_defaults_from_metadata(schema: &SchemaRef) -> BridgeResult<HashMap<String, Expr>> {
+    let mut defaults = HashMap::new();
+    for field in schema.fields() {
+        let Some(text) = field.metadata().get("default_value") else {
+            continue;
+        };
+        let value = match field.data_type() {
+            DataType::Map(entries, sorted) if text.trim() == "{}" => {
+                let DataType::Struct(children) = entries.data_type() else {
+                    return Err(BridgeError::InvalidArgument(format!("map column '{}' has no struct entries", field.name())));
+                };
+                let empty = arrow::array::StructArray::new_empty_fields(0, None);
+                let entries_array = if children.is_empty() {
+                    empty
+                } else {
+                    arrow::array::StructArray::new(
+                        children.clone(),
+                        children.iter().map(|c| arrow::array::new_empty_array(c.data_type())).collect(),
+                        None,
+                    )
+                };
+                let offsets = arrow::buffer::OffsetBuffer::new(vec![0i32, 0].into());
+                let map = arrow::array::MapArray::try_new(entries.clone(), offsets, entries_array, None, *sorted)?;
+                ScalarValue::Map(Arc::new(map))
+            }
+            data_type => ScalarValue::try_from_string(text.clone(), data_type)?,
+        };
+        defaults.insert(field.name().clone(), Expr::Literal(value, None));
+    }
+    Ok(defaults)
 }
 
 /// A copy of `batch` whose every buffer (values, offsets, validity, view data, dictionary values,

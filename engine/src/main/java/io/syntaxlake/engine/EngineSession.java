@@ -152,6 +152,24 @@ public final class EngineSession implements AutoCloseable {
         });
     }
 
+    /**
+     * What a listing table's provider itself holds (not what information_schema reports): its
+     * file schema, metadata included, and its partition columns with their DataFusion types.
+     */
+    public ListingLayout listingLayout(String table) {
+        String name = SqlIdentifiers.quote(table);
+        return handle.call(h -> {
+            try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
+                String[] flat = NativeBridge.listingLayout(h, name, schema.memoryAddress());
+                Map<String, String> partitions = new LinkedHashMap<>();
+                for (int i = 0; i + 1 < flat.length; i += 2) {
+                    partitions.put(flat[i], flat[i + 1]);
+                }
+                return new ListingLayout(Data.importSchema(allocator, schema, null), partitions);
+            }
+        });
+    }
+
     /** The whole object at a location (a local path or URL, or {@code s3://...}), if it exists. */
     public Optional<byte[]> readObject(String location) {
         return Optional.ofNullable(handle.call(h -> NativeBridge.getObject(h, location)));

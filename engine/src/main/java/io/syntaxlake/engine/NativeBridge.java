@@ -41,6 +41,8 @@ final class NativeBridge {
 
     static native long deleteObjects(long handle, String location);
 
+    static native String[] listingLayout(long handle, String table, long schemaAddress);
+
     static native void registerS3(long handle, String[] options);
 
     static native void refreshCatalogs(long handle);
