@@ -150,4 +150,24 @@ class StdlibExtractionTest {
             }
         }
     }
+
+    @Test
+    void undecoratedDefByteSpansAgreeBetweenAstAndLibcst() {
+        for (ExtractResult result : List.of(ast, cst)) {
+            DatasetContract contract = ContractLoader.load(result.kind().dataset());
+            var gates = new io.syntaxlake.tasks.dataset.FeatureGates(session).run(contract).value();
+            new io.syntaxlake.tasks.dataset.CreateViewsTask(session).run(contract, contract.name(), gates);
+        }
+        String undecorated = "FROM ast_defs a JOIN cst_defs c ON a.file_id = c.file_id AND a.bstart = c.def_bstart"
+                + " WHERE a.decorator_count = 0 AND c.decorator_count = 0";
+        long astDefs = (Long) session.collect("SELECT count(*) FROM ast_defs WHERE decorator_count = 0").single();
+        long cstDefs = (Long) session.collect("SELECT count(*) FROM cst_defs WHERE decorator_count = 0").single();
+        long pairs = (Long) session.collect("SELECT count(*) " + undecorated).single();
+        assertTrue(astDefs > 10_000, "the stdlib has many defs: " + astDefs);
+        assertEquals(astDefs, cstDefs, "both parsers see the same undecorated defs");
+        assertEquals(astDefs, pairs, "every undecorated AST def starts where a CST def starts");
+        assertEquals(0L, session.collect("SELECT count(*) " + undecorated + " AND (a.bend <> c.def_bend OR a.name <> c.name)")
+                .single(), () -> session.collect("SELECT a.path, a.name, a.bstart, a.bend, c.def_bend " + undecorated
+                + " AND (a.bend <> c.def_bend OR a.name <> c.name) LIMIT 5").rows().toString());
+    }
 }
