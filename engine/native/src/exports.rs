@@ -241,6 +241,7 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'l
     partitions: JObjectArray<'local>,
     sort_order: JObjectArray<'local>,
     options: JObjectArray<'local>,
+    listing_ttl_millis: jlong,
 ) {
     guard(&mut env, (), |env| {
         let name = string(env, &name)?;
@@ -262,6 +263,8 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'l
             partitions,
             sort_order,
             options,
+            // negative: no table TTL (Java passes -1)
+            listing_ttl: u64::try_from(listing_ttl_millis).ok().map(std::time::Duration::from_millis),
         })
     })
 }
@@ -341,6 +344,35 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listingLayout<'loc
         // SAFETY: Java allocated an empty ArrowSchema struct at this address for us to fill.
         unsafe { std::ptr::write(address as *mut FFI_ArrowSchema, ffi) };
         let flat: Vec<String> = partitions.into_iter().flat_map(|(name, data_type)| [name, data_type]).collect();
+        string_array(env, &flat)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_parquetColumns<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let location = string(env, &location)?;
+        let chunks = session(handle)?.objects().parquet_columns(&location)?;
+        let flat: Vec<String> = chunks
+            .into_iter()
+            .flat_map(|c| {
+                [
+                    c.file,
+                    c.row_group.to_string(),
+                    c.column,
+                    c.compression,
+                    c.statistics.to_string(),
+                    c.page_index.to_string(),
+                    c.bloom_filter.to_string(),
+                    c.dictionary.to_string(),
+                ]
+            })
+            .collect();
         string_array(env, &flat)
     })
 }

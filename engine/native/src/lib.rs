@@ -6,6 +6,7 @@
 //! through the Arrow C Stream interface, never row by row.
 
 mod errors;
+mod expiring_listing;
 mod exports;
 mod object_stores;
 mod objects;

@@ -9,6 +9,11 @@ use datafusion::error::DataFusionError;
 use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use object_store::path::Path;
+use datafusion::parquet::arrow::async_reader::MetadataFetch;
+use datafusion::parquet::errors::ParquetError;
+use datafusion::parquet::file::metadata::ParquetMetaDataReader;
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::errors::BridgeResult;
@@ -22,6 +27,36 @@ pub struct ObjectOps<'a> {
 pub struct ListedObject {
     pub path: String,
     pub size: u64,
+}
+
+/// What one column chunk of a Parquet file was written with, read from the file's footer.
+pub struct ColumnChunkInfo {
+    pub file: String,
+    pub row_group: usize,
+    pub column: String,
+    pub compression: String,
+    pub statistics: bool,
+    pub page_index: bool,
+    pub bloom_filter: bool,
+    pub dictionary: bool,
+}
+
+/// Byte ranges of one object, for reading a Parquet footer without fetching the whole file.
+struct RangeFetch {
+    store: Arc<dyn ObjectStore>,
+    path: Path,
+}
+
+impl MetadataFetch for RangeFetch {
+    fn fetch(&mut self, range: std::ops::Range<u64>) -> BoxFuture<'_, Result<bytes::Bytes, ParquetError>> {
+        async move {
+            self.store
+                .get_range(&self.path, range)
+                .await
+                .map_err(|e| ParquetError::External(Box::new(e)))
+        }
+        .boxed()
+    }
 }
 
 impl<'a> ObjectOps<'a> {
@@ -87,6 +122,37 @@ impl<'a> ObjectOps<'a> {
                 }
             }
             Ok(deleted)
+        })
+    }
+
+    /// The column chunks of every `.parquet` file under the location, from their footers.
+    pub fn parquet_columns(&self, location: &str) -> BridgeResult<Vec<ColumnChunkInfo>> {
+        let (store, prefix) = self.resolve(location)?;
+        runtime().block_on(async {
+            let metas: Vec<_> = store.list(Some(&prefix)).try_collect().await.map_err(DataFusionError::from)?;
+            let mut out = Vec::new();
+            for meta in metas.into_iter().filter(|m| m.location.as_ref().ends_with(".parquet")) {
+                let fetch = RangeFetch { store: Arc::clone(&store), path: meta.location.clone() };
+                let metadata = ParquetMetaDataReader::new()
+                    .load_and_finish(fetch, meta.size)
+                    .await
+                    .map_err(DataFusionError::from)?;
+                for (index, row_group) in metadata.row_groups().iter().enumerate() {
+                    for column in row_group.columns() {
+                        out.push(ColumnChunkInfo {
+                            file: meta.location.to_string(),
+                            row_group: index,
+                            column: column.column_path().string(),
+                            compression: column.compression().to_string(),
+                            statistics: column.statistics().is_some(),
+                            page_index: column.column_index_offset().is_some(),
+                            bloom_filter: column.bloom_filter_offset().is_some(),
+                            dictionary: column.dictionary_page_offset().is_some(),
+                        });
+                    }
+                }
+            }
+            Ok(out)
         })
     }
 }

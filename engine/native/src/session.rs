@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 use std::sync::Arc;
 
 use arrow::array::{ArrayData, make_array};
@@ -20,7 +21,7 @@ use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTable
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::common::{Column, ScalarValue};
+use datafusion::common::{Column, ScalarValue, TableReference};
 use datafusion::config::ConfigFileType;
 use datafusion::logical_expr::{Expr, LogicalPlan, SetVariable, SortExpr, Statement};
 use datafusion::physical_plan::displayable;
@@ -28,6 +29,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::errors::{BridgeError, BridgeResult};
 use crate::object_stores::S3StoreSpec;
+use crate::expiring_listing::ExpiringListing;
 use crate::objects::ObjectOps;
 use crate::result_stream::{materialized, streaming};
 use crate::runtime::runtime;
@@ -49,6 +51,8 @@ pub struct ListingSpec {
     pub partitions: Vec<String>,
     pub sort_order: Vec<String>,
     pub options: Vec<(String, String)>,
+    /// How long the table's file listing may be cached; None keeps the session's behaviour.
+    pub listing_ttl: Option<Duration>,
 }
 
 pub struct PlanTexts {
@@ -227,11 +231,15 @@ impl Session {
             .with_table_partition_cols(spec.partitions.into_iter().map(|p| (p, DataType::Utf8)).collect())
             .with_file_sort_order(if sort.is_empty() { Vec::new() } else { vec![sort] });
         let defaults = column_defaults_from_metadata(&spec.schema)?;
-        let config = ListingTableConfig::new(ListingTableUrl::parse(&spec.location)?)
-            .with_listing_options(options)
-            .with_schema(spec.schema);
+        // listings cached under this table's name, so that its TTL drops its entries only
+        let url = ListingTableUrl::parse(&spec.location)?.with_table_ref(TableReference::bare(name.as_str()));
+        let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(spec.schema);
         let table = ListingTable::try_new(config)?.with_column_defaults(defaults);
-        self.ctx.register_table(name.as_str(), Arc::new(table))?;
+        let provider: Arc<dyn TableProvider> = match spec.listing_ttl {
+            Some(ttl) => Arc::new(ExpiringListing::new(table, ttl)),
+            None => Arc::new(table),
+        };
+        self.ctx.register_table(name.as_str(), provider)?;
         Ok(())
     }
 
@@ -239,9 +247,10 @@ impl Session {
     /// schema without the partition columns) and its partition columns with their types.
     pub fn listing_layout(&self, table: &str) -> BridgeResult<(SchemaRef, Vec<(String, String)>)> {
         let provider = runtime().block_on(self.ctx.table_provider(table))?;
-        let listing = provider.downcast_ref::<ListingTable>().ok_or_else(|| {
-            BridgeError::InvalidArgument(format!("table '{table}' is not a listing table"))
-        })?;
+        let listing = provider
+            .downcast_ref::<ListingTable>()
+            .or_else(|| provider.downcast_ref::<ExpiringListing>().map(ExpiringListing::inner))
+            .ok_or_else(|| BridgeError::InvalidArgument(format!("table '{table}' is not a listing table")))?;
         let partitions: Vec<(String, String)> = listing
             .options()
             .table_partition_cols

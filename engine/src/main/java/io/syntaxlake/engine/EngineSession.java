@@ -147,7 +147,8 @@ public final class EngineSession implements AutoCloseable {
                 Data.exportSchema(allocator, spec.fileSchema(), null, schema);
                 NativeBridge.registerListing(h, name, spec.location(), spec.format().name().toLowerCase(java.util.Locale.ROOT),
                         schema.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
-                        spec.sortOrder().toArray(String[]::new), SessionOptions.flatten(spec.options()));
+                        spec.sortOrder().toArray(String[]::new), SessionOptions.flatten(spec.options()),
+                        spec.listingTtl() == null ? -1 : spec.listingTtl().toMillis());
             }
         });
     }
@@ -168,6 +169,18 @@ public final class EngineSession implements AutoCloseable {
                 return new ListingLayout(Data.importSchema(allocator, schema, null), partitions);
             }
         });
+    }
+
+    /** Every column chunk of every Parquet file under a location, as written (read from the footers). */
+    public List<ParquetColumnChunk> parquetColumns(String location) {
+        String[] flat = handle.call(h -> NativeBridge.parquetColumns(h, location));
+        List<ParquetColumnChunk> out = new ArrayList<>(flat.length / 8);
+        for (int i = 0; i + 7 < flat.length; i += 8) {
+            out.add(new ParquetColumnChunk(flat[i], Integer.parseInt(flat[i + 1]), flat[i + 2], flat[i + 3],
+                    Boolean.parseBoolean(flat[i + 4]), Boolean.parseBoolean(flat[i + 5]), Boolean.parseBoolean(flat[i + 6]),
+                    Boolean.parseBoolean(flat[i + 7])));
+        }
+        return out;
     }
 
     /** The whole object at a location (a local path or URL, or {@code s3://...}), if it exists. */

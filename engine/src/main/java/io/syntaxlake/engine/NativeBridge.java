@@ -31,7 +31,8 @@ final class NativeBridge {
     static native void registerStream(long handle, String table, long streamAddress);
 
     static native void registerListing(long handle, String table, String location, String format, long schemaAddress,
-                                       String[] partitionColumns, String[] sortOrder, String[] options);
+                                       String[] partitionColumns, String[] sortOrder, String[] options,
+                                       long listingTtlMillis);
 
     static native byte[] getObject(long handle, String location);
 
@@ -42,6 +43,8 @@ final class NativeBridge {
     static native long deleteObjects(long handle, String location);
 
     static native String[] listingLayout(long handle, String table, long schemaAddress);
+
+    static native String[] parquetColumns(long handle, String location);
 
     static native void registerS3(long handle, String[] options);
 

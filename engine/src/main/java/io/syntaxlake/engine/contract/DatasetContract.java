@@ -67,6 +67,24 @@ public record DatasetContract(String name, int version, String description, Sche
 
     /** How long a table's file listing may be cached, and how much listing memory it may use. */
     public record ListingCachePolicy(String ttl, String limit) {
+
+        /** The TTL as a duration: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; empty when unset. */
+        public java.util.Optional<java.time.Duration> ttlDuration() {
+            if (ttl == null || ttl.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(ttl.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("listing cache ttl '" + ttl + "' is not <number>(ms|s|m|h)");
+            }
+            long n = Long.parseLong(m.group(1));
+            return java.util.Optional.of(switch (m.group(2)) {
+                case "ms" -> java.time.Duration.ofMillis(n);
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            });
+        }
     }
 
     /** A function the dataset's views need; parameters are information_schema logical type names. */

@@ -63,6 +63,8 @@ public final class RegisterDatasetTask {
         payload.put("options", options);
         payload.put("skip_arrow_metadata", false);
         payload.put("collect_statistics", request.collectStatistics());
+        payload.put("list_files_cache_ttl", contract.table().listingCache().ttl());
+        payload.put("list_files_cache_scope", "this table (its own entries of the session cache expire after the ttl)");
         payload.put("equivalent_ddl", ddl(request, layout, dataLocation, options));
         payload.put("plan_difference", "registered through the ListingTable API with the contract's Arrow schema:"
                 + " CREATE EXTERNAL TABLE cannot declare Map columns or field metadata, and WITH ORDER requires a"
@@ -77,7 +79,8 @@ public final class RegisterDatasetTask {
         }
         session.execute("DROP TABLE IF EXISTS " + quote(request.table()));
         session.registerListingTable(new ListingTableSpec(request.table(), dataLocation, ListingTableSpec.Format.PARQUET,
-                contract.fileSchema(layout), layout.partitionBy(), layout.orderBy(), options));
+                contract.fileSchema(layout), layout.partitionBy(), layout.orderBy(), options,
+                contract.table().listingCache().ttlDuration().orElse(null)));
         return new TaskResult<>(request.table(), List.of(artifact));
     }
 

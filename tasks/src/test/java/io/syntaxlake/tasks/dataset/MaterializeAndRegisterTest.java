@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syntaxlake.engine.EngineException;
 import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.tasks.core.TaskResult;
 import io.syntaxlake.tasks.lake.DatasetGenerations;
@@ -15,6 +16,7 @@ import io.syntaxlake.tasks.lake.LakeLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,24 @@ class MaterializeAndRegisterTest {
             assertTrue(artifact.payload().get("equivalent_ddl").toString().contains("PARTITIONED BY (\"repo\" VARCHAR)"));
             assertEquals("false", session.collect("SELECT value FROM information_schema.df_settings"
                     + " WHERE name = 'datafusion.execution.collect_statistics'").single());
+            // the per-column options are in the written files, and a contract asking for more is caught
+            var options = new ParquetOptionsTask(session).run(fixture.contract, dataset).value();
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, String>> effective = (Map<String, Map<String, String>>) options.get("effective");
+            assertEquals("true", effective.get("file_id").get("bloom_filter_enabled"));
+            assertEquals("page", effective.get("path").get("statistics_enabled"));
+            Map<String, String> more = new java.util.HashMap<>(fixture.contract.table().parquetOptions());
+            more.put("format.bloom_filter_enabled::path", "true");
+            var table = fixture.contract.table();
+            DatasetContract demanding = new DatasetContract(fixture.contract.name(), fixture.contract.version(),
+                    fixture.contract.description(), fixture.contract.schema(), new DatasetContract.TableSpec(table.format(),
+                    table.layouts(), table.defaultLayout(), more, table.scanProjection(), table.listingCache(),
+                    table.collectStatistics()), fixture.contract.requiredFunctions(), fixture.contract.featureMinVersions(),
+                    fixture.contract.views());
+            TaskFailedException missing = assertThrows(TaskFailedException.class,
+                    () -> new ParquetOptionsTask(session).run(demanding, dataset));
+            assertTrue(missing.getMessage().contains("path bloom_filter_enabled: true expected"), missing.getMessage());
+
             // metadata survives Parquet: the span ABI is readable from the registered table
             assertEquals("byte", session.collect("SELECT arrow_metadata(nodes[1]['span'], 'col_unit') AS u"
                     + " FROM ast_files_v1 WHERE cardinality(nodes) > 0 LIMIT 1").single());
