@@ -911,3 +911,15 @@ def test_node_without_position_has_null_span():
     assert "whitespace_before_rest" in slots  # libcst 1.0.1 also skips MatchCase's guard whitespace
     assert all(slot.startswith("whitespace_") for slot in slots)
     _check_nodes_against_stock_providers(data, row)
+
+
+def test_byte_spans_stay_exact_where_libcst_does_not_round_trip_the_source():
+    # LibCST's code generation drops the blank before the colon of "except (...) :"; every
+    # byte offset after it would be one short without the alignment to the file's bytes.
+    src = b"try:\n    pass\nexcept (ValueError, TypeError) :\n    pass\n\ndef after(x):\n    return x\n"
+    row = cst_rows.cst_row("m.py", src, "fid", None, None)
+    assert row["attrs"].get("codegen_roundtrip") == "inexact"
+    (d,) = row["defs"]
+    assert d["def_bstart"] == src.index(b"def after")
+    assert src[d["def_bstart"]:d["def_bend"]] == b"def after(x):\n    return x"
+    assert src[d["name_bstart"]:d["name_bend"]] == b"after"

@@ -623,6 +623,41 @@ def stock_positions(module: cst.Module) -> tuple[dict[cst.CSTNode, SynPos], dict
     return syn, ws
 
 
+def _aligned_offsets(generated: bytes, data: bytes, shift: int) -> dict[int, int]:
+    """Offsets into ``generated`` mapped to offsets into ``data`` where the two agree.
+
+    Lines are aligned first (cheap: the differences are a few characters), then the
+    characters of each pair of differing lines; an offset inside a difference has no entry,
+    so its position becomes null rather than wrong.
+    """
+    import difflib
+
+    table: dict[int, int] = {}
+    gen_lines = generated.splitlines(True)
+    src_lines = data[shift:].splitlines(True)
+    gen_starts = [0]
+    for line in gen_lines:
+        gen_starts.append(gen_starts[-1] + len(line))
+    src_starts = [shift]
+    for line in src_lines:
+        src_starts.append(src_starts[-1] + len(line))
+
+    def equal(a: int, b: int, size: int) -> None:
+        for k in range(size + 1):
+            table.setdefault(a + k, b + k)
+
+    lines = difflib.SequenceMatcher(None, gen_lines, src_lines, autojunk=False)
+    for tag, g1, g2, s1, s2 in lines.get_opcodes():
+        if tag == "equal":
+            equal(gen_starts[g1], src_starts[s1], gen_starts[g2] - gen_starts[g1])
+        elif tag == "replace" and g2 - g1 == s2 - s1:
+            for g, t in zip(range(g1, g2), range(s1, s2)):
+                chars = difflib.SequenceMatcher(None, gen_lines[g], src_lines[t], autojunk=False)
+                for a, b, size in chars.get_matching_blocks():
+                    equal(gen_starts[g] + a, src_starts[t] + b, size)
+    return table
+
+
 class _ByteMap:
     """Map LibCST's UTF-8-of-text offsets to offsets into the raw file bytes.
 
@@ -634,11 +669,16 @@ class _ByteMap:
         self.shift = 0
         self.table: dict[int, int] | None = None
         self.basis = "file"
+        self.exact = True  # LibCST's code is the file's text
         encoding = (module.encoding or "utf-8").lower().replace("_", "-")
-        if encoding in ("utf-8", "utf8"):
-            return
-        if encoding in ("utf-8-sig", "utf8-sig"):
+        if encoding in ("utf-8", "utf8", "utf-8-sig", "utf8-sig"):
             self.shift = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+            generated = module.code.encode("utf-8", "surrogatepass")
+            if generated != data[self.shift:]:
+                # LibCST does not reproduce every file byte for byte (it drops the blank in
+                # "except (A, B) :"); its offsets then drift from the file's after that point.
+                self.table = _aligned_offsets(generated, data, self.shift)
+                self.exact = False
             return
         # Another declared encoding (e.g. latin-1): build an exact offset table.
         text = module.code
@@ -808,6 +848,8 @@ class _Extractor:
         bmap = _ByteMap(self.data, module)
         self.bshift = bmap.shift
         self.btable = bmap.table
+        if not bmap.exact:
+            self.row["attrs"]["codegen_roundtrip"] = "inexact"
         if bmap.basis != "file":
             self.row["attrs"]["byte_offset_basis"] = bmap.basis
             self.src_bytes = module.code.encode("utf-8", "surrogatepass")
