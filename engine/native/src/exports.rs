@@ -15,7 +15,8 @@ use jni::sys::{jbyteArray, jlong, jobjectArray, jstring};
 use crate::errors::{BridgeError, BridgeResult, guard};
 use crate::object_stores::S3StoreSpec;
 use crate::result_stream::export;
-use crate::session::{ListingSpec, Session};
+use crate::listing::ListingSpec;
+use crate::session::Session;
 
 /// Borrows the session behind a handle. The Java side guarantees that a handle is never used
 /// after (or while) it is closed; zero is what a closed Java session passes.
@@ -229,6 +230,43 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_refreshCatalogs<'l
     guard(&mut env, (), |_| session(handle)?.refresh_catalogs())
 }
 
+/// The listing arguments that `registerListing` and `declareRegistryTable` share.
+struct ListingArgs<'a, 'local> {
+    name: &'a JString<'local>,
+    location: &'a JString<'local>,
+    format: &'a JString<'local>,
+    schema: jlong,
+    partitions: &'a JObjectArray<'local>,
+    sort_order: &'a JObjectArray<'local>,
+    options: &'a JObjectArray<'local>,
+    listing_ttl_millis: jlong,
+}
+
+fn listing_spec(env: &mut JNIEnv, args: ListingArgs) -> BridgeResult<ListingSpec> {
+    let name = string(env, args.name)?;
+    let location = string(env, args.location)?;
+    let format = string(env, args.format)?;
+    let partitions = strings(env, args.partitions)?;
+    let sort_order = strings(env, args.sort_order)?;
+    let options = pairs(env, args.options)?;
+    let address = stream_address(args.schema)?;
+    // SAFETY: Java exported a schema at this address; `from_raw` moves it out and leaves the
+    // Java-side struct released.
+    let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
+    let schema = Arc::new(Schema::try_from(&ffi)?);
+    Ok(ListingSpec {
+        name,
+        location,
+        format,
+        schema,
+        partitions,
+        sort_order,
+        options,
+        // negative: no table TTL (Java passes -1)
+        listing_ttl: u64::try_from(args.listing_ttl_millis).ok().map(std::time::Duration::from_millis),
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'local>(
     mut env: JNIEnv<'local>,
@@ -244,28 +282,100 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerListing<'l
     listing_ttl_millis: jlong,
 ) {
     guard(&mut env, (), |env| {
-        let name = string(env, &name)?;
-        let location = string(env, &location)?;
-        let format = string(env, &format)?;
-        let partitions = strings(env, &partitions)?;
-        let sort_order = strings(env, &sort_order)?;
-        let options = pairs(env, &options)?;
-        let address = stream_address(schema)?;
-        // SAFETY: Java exported a schema at this address; `from_raw` moves it out and leaves the
-        // Java-side struct released.
-        let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
-        let schema = Arc::new(Schema::try_from(&ffi)?);
-        session(handle)?.register_listing(ListingSpec {
-            name,
-            location,
-            format,
+        let args = ListingArgs {
+            name: &name,
+            location: &location,
+            format: &format,
             schema,
-            partitions,
-            sort_order,
-            options,
-            // negative: no table TTL (Java passes -1)
-            listing_ttl: u64::try_from(listing_ttl_millis).ok().map(std::time::Duration::from_millis),
-        })
+            partitions: &partitions,
+            sort_order: &sort_order,
+            options: &options,
+            listing_ttl_millis,
+        };
+        let spec = listing_spec(env, args)?;
+        session(handle)?.register_listing(spec)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_beginRegistrySchema<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    catalog: JString<'local>,
+    schema: JString<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let catalog = string(env, &catalog)?;
+        let schema = string(env, &schema)?;
+        session(handle)?.begin_registry_schema(&catalog, &schema);
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_publishRegistrySchema<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    catalog: JString<'local>,
+    schema: JString<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let catalog = string(env, &catalog)?;
+        let schema = string(env, &schema)?;
+        session(handle)?.publish_registry_schema(&catalog, &schema)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_declareRegistryTable<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    catalog: JString<'local>,
+    schema_name: JString<'local>,
+    name: JString<'local>,
+    location: JString<'local>,
+    format: JString<'local>,
+    schema: jlong,
+    partitions: JObjectArray<'local>,
+    sort_order: JObjectArray<'local>,
+    options: JObjectArray<'local>,
+    listing_ttl_millis: jlong,
+) {
+    guard(&mut env, (), |env| {
+        let catalog = string(env, &catalog)?;
+        let schema_name = string(env, &schema_name)?;
+        let args = ListingArgs {
+            name: &name,
+            location: &location,
+            format: &format,
+            schema,
+            partitions: &partitions,
+            sort_order: &sort_order,
+            options: &options,
+            listing_ttl_millis,
+        };
+        let spec = listing_spec(env, args)?;
+        session(handle)?.declare_registry_table(&catalog, &schema_name, spec)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerProjection<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    name: JString<'local>,
+    source: JString<'local>,
+    columns: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let name = string(env, &name)?;
+        let source = string(env, &source)?;
+        let columns = strings(env, &columns)?;
+        session(handle)?.register_projection(&name, &source, &columns)
     })
 }
 

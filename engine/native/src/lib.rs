@@ -8,8 +8,11 @@
 mod errors;
 mod expiring_listing;
 mod exports;
+mod listing;
 mod object_stores;
 mod objects;
+mod projected_table;
+mod registry_catalog;
 mod result_stream;
 mod runtime;
 mod session;

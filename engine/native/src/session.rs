@@ -3,33 +3,27 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use arrow::array::{ArrayData, make_array};
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow::datatypes::SchemaRef;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow::record_batch::{RecordBatch, RecordBatchReader};
-use arrow::datatypes::DataType;
-use datafusion::catalog::MemTable;
-use datafusion::catalog::TableProvider;
-use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::file_format::json::JsonFormat;
-use datafusion::datasource::file_format::parquet::ParquetFormat;
-use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::catalog::{CatalogProvider, MemTable, MemoryCatalogProvider, TableProvider};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::common::{Column, ScalarValue, TableReference};
-use datafusion::config::ConfigFileType;
-use datafusion::logical_expr::{Expr, LogicalPlan, SetVariable, SortExpr, Statement};
+use datafusion::common::TableReference;
+use datafusion::logical_expr::{LogicalPlan, SetVariable, Statement};
 use datafusion::physical_plan::displayable;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::errors::{BridgeError, BridgeResult};
 use crate::object_stores::S3StoreSpec;
-use crate::expiring_listing::ExpiringListing;
+use crate::listing::{ListingSpec, as_listing, listing_provider};
+use crate::projected_table::ProjectedTable;
+use crate::registry_catalog::RegistrySchema;
 use crate::objects::ObjectOps;
 use crate::result_stream::{materialized, streaming};
 use crate::runtime::runtime;
@@ -39,22 +33,12 @@ const CATALOG_FORMAT: &str = "datafusion.catalog.format";
 
 pub struct Session {
     ctx: SessionContext,
+    /// Registry schemas being filled, by `catalog.schema`; published whole, so a query never
+    /// sees one half declared.
+    staged: Mutex<HashMap<(String, String), RegistrySchema>>,
 }
 
 /// The three plans of one statement, as text.
-/// What `register_listing` needs to know about a table.
-pub struct ListingSpec {
-    pub name: String,
-    pub location: String,
-    pub format: String,
-    pub schema: SchemaRef,
-    pub partitions: Vec<String>,
-    pub sort_order: Vec<String>,
-    pub options: Vec<(String, String)>,
-    /// How long the table's file listing may be cached; None keeps the session's behaviour.
-    pub listing_ttl: Option<Duration>,
-}
-
 pub struct PlanTexts {
     pub logical: String,
     pub optimized: String,
@@ -99,7 +83,7 @@ impl Session {
             .with_runtime_env(runtime_env)
             .with_default_features()
             .build();
-        let session = Session { ctx: SessionContext::new_with_state(state) };
+        let session = Session { ctx: SessionContext::new_with_state(state), staged: Mutex::new(HashMap::new()) };
         for (variable, value) in runtime_settings {
             session.set_variable(variable, value)?;
         }
@@ -200,46 +184,57 @@ impl Session {
     /// with their `format.` keys, parquet only; statistics follow the session's
     /// `datafusion.execution.collect_statistics`.
     pub fn register_listing(&self, spec: ListingSpec) -> BridgeResult<()> {
-        let state = self.ctx.state();
-        let name = spec.name;
-        let (file_format, extension): (Arc<dyn FileFormat>, &str) = match spec.format.as_str() {
-            "json" if spec.options.is_empty() => (Arc::new(JsonFormat::default()), ".json"),
-            "json" => {
-                return Err(BridgeError::InvalidArgument(format!(
-                    "table '{name}': table options are supported for parquet tables only"
-                )));
-            }
-            "parquet" => {
-                let mut table_options = state.default_table_options();
-                table_options.set_config_format(ConfigFileType::PARQUET);
-                table_options.alter_with_string_hash_map(&spec.options.into_iter().collect())?;
-                (Arc::new(ParquetFormat::default().with_options(table_options.parquet)), ".parquet")
-            }
-            other => {
-                return Err(BridgeError::InvalidArgument(format!(
-                    "unknown listing format '{other}' for table '{name}' (expected json or parquet)"
-                )));
+        let table = TableReference::from(spec.name.as_str());
+        let provider = listing_provider(&self.ctx.state().default_table_options(), spec, table.clone())?;
+        self.ctx.register_table(table, provider)?;
+        Ok(())
+    }
+
+    /// Starts a registry-backed schema `catalog.schema`, empty until `declare_registry_table`
+    /// fills it and invisible until `publish_registry_schema`.
+    pub fn begin_registry_schema(&self, catalog: &str, schema: &str) {
+        let registry = RegistrySchema::new(catalog, schema, self.ctx.state().default_table_options());
+        self.staged().insert((catalog.to_string(), schema.to_string()), registry);
+    }
+
+    /// Declares a dataset in a started registry schema; its table is built on first use.
+    pub fn declare_registry_table(&self, catalog: &str, schema: &str, spec: ListingSpec) -> BridgeResult<()> {
+        let staged = self.staged();
+        let registry = staged
+            .get(&(catalog.to_string(), schema.to_string()))
+            .ok_or_else(|| BridgeError::InvalidArgument(format!("no registry schema '{catalog}.{schema}' was started")))?;
+        registry.declare(spec)?;
+        Ok(())
+    }
+
+    /// Puts a started registry schema in place of `catalog.schema` (creating the catalog if
+    /// needed), in one step.
+    pub fn publish_registry_schema(&self, catalog: &str, schema: &str) -> BridgeResult<()> {
+        let registry = self
+            .staged()
+            .remove(&(catalog.to_string(), schema.to_string()))
+            .ok_or_else(|| BridgeError::InvalidArgument(format!("no registry schema '{catalog}.{schema}' was started")))?;
+        let provider = match self.ctx.catalog(catalog) {
+            Some(existing) => existing,
+            None => {
+                let created: Arc<dyn CatalogProvider> = Arc::new(MemoryCatalogProvider::new());
+                self.ctx.register_catalog(catalog, Arc::clone(&created));
+                created
             }
         };
-        let sort: Vec<SortExpr> = spec
-            .sort_order
-            .iter()
-            .map(|column| Expr::Column(Column::new_unqualified(column)).sort(true, false))
-            .collect();
-        let options = ListingOptions::new(file_format)
-            .with_file_extension(extension)
-            .with_table_partition_cols(spec.partitions.into_iter().map(|p| (p, DataType::Utf8)).collect())
-            .with_file_sort_order(if sort.is_empty() { Vec::new() } else { vec![sort] });
-        let defaults = column_defaults_from_metadata(&spec.schema)?;
-        // listings cached under this table's name, so that its TTL drops its entries only
-        let url = ListingTableUrl::parse(&spec.location)?.with_table_ref(TableReference::bare(name.as_str()));
-        let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(spec.schema);
-        let table = ListingTable::try_new(config)?.with_column_defaults(defaults);
-        let provider: Arc<dyn TableProvider> = match spec.listing_ttl {
-            Some(ttl) => Arc::new(ExpiringListing::new(table, ttl)),
-            None => Arc::new(table),
-        };
-        self.ctx.register_table(name.as_str(), provider)?;
+        provider.register_schema(schema, Arc::new(registry))?;
+        Ok(())
+    }
+
+    fn staged(&self) -> MutexGuard<'_, HashMap<(String, String), RegistrySchema>> {
+        self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Registers `name` as the scan-time projection of table `source` onto `columns`.
+    pub fn register_projection(&self, name: &str, source: &str, columns: &[String]) -> BridgeResult<()> {
+        let provider = runtime().block_on(self.ctx.table_provider(source))?;
+        let projected = ProjectedTable::try_new(source, provider, columns)?;
+        self.ctx.register_table(name, Arc::new(projected))?;
         Ok(())
     }
 
@@ -247,9 +242,7 @@ impl Session {
     /// schema without the partition columns) and its partition columns with their types.
     pub fn listing_layout(&self, table: &str) -> BridgeResult<(SchemaRef, Vec<(String, String)>)> {
         let provider = runtime().block_on(self.ctx.table_provider(table))?;
-        let listing = provider
-            .downcast_ref::<ListingTable>()
-            .or_else(|| provider.downcast_ref::<ExpiringListing>().map(ExpiringListing::inner))
+        let listing = as_listing(provider.as_ref())
             .ok_or_else(|| BridgeError::InvalidArgument(format!("table '{table}' is not a listing table")))?;
         let partitions: Vec<(String, String)> = listing
             .options()
@@ -283,40 +276,6 @@ impl Session {
         runtime().block_on(self.ctx.refresh_catalogs())?;
         Ok(())
     }
-}
-
-/// Column defaults declared as `default_value` field metadata on top-level fields: `{}` on a map
-/// column is the empty map; any other value is parsed as a literal of the field's type.
-fn column_defaults_from_metadata(schema: &SchemaRef) -> BridgeResult<HashMap<String, Expr>> {
-    let mut defaults = HashMap::new();
-    for field in schema.fields() {
-        let Some(text) = field.metadata().get("default_value") else {
-            continue;
-        };
-        let value = match field.data_type() {
-            DataType::Map(entries, sorted) if text.trim() == "{}" => {
-                let DataType::Struct(children) = entries.data_type() else {
-                    return Err(BridgeError::InvalidArgument(format!("map column '{}' has no struct entries", field.name())));
-                };
-                let empty = arrow::array::StructArray::new_empty_fields(0, None);
-                let entries_array = if children.is_empty() {
-                    empty
-                } else {
-                    arrow::array::StructArray::new(
-                        children.clone(),
-                        children.iter().map(|c| arrow::array::new_empty_array(c.data_type())).collect(),
-                        None,
-                    )
-                };
-                let offsets = arrow::buffer::OffsetBuffer::new(vec![0i32, 0].into());
-                let map = arrow::array::MapArray::try_new(entries.clone(), offsets, entries_array, None, *sorted)?;
-                ScalarValue::Map(Arc::new(map))
-            }
-            data_type => ScalarValue::try_from_string(text.clone(), data_type)?,
-        };
-        defaults.insert(field.name().clone(), Expr::Literal(value, None));
-    }
-    Ok(defaults)
 }
 
 /// A copy of `batch` whose every buffer (values, offsets, validity, view data, dictionary values,

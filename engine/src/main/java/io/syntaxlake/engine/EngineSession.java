@@ -145,12 +145,53 @@ public final class EngineSession implements AutoCloseable {
         handle.run(h -> {
             try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
                 Data.exportSchema(allocator, spec.fileSchema(), null, schema);
-                NativeBridge.registerListing(h, name, spec.location(), spec.format().name().toLowerCase(java.util.Locale.ROOT),
+                NativeBridge.registerListing(h, name, spec.location(), formatName(spec),
                         schema.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
                         spec.sortOrder().toArray(String[]::new), SessionOptions.flatten(spec.options()),
-                        spec.listingTtl() == null ? -1 : spec.listingTtl().toMillis());
+                        ttlMillis(spec));
             }
         });
+    }
+
+    /**
+     * Publishes {@code catalog.schema} as a schema backed by the dataset registry. It holds
+     * exactly {@code tables} (their {@code table} names unquoted), each built when a query first
+     * uses it, so listing the schema (information_schema, SHOW TABLES) reads no storage. It
+     * replaces a schema of the same name in one step; the catalog is created if missing.
+     */
+    public void registerRegistrySchema(String catalog, String schema, List<ListingTableSpec> tables) {
+        handle.run(h -> {
+            NativeBridge.beginRegistrySchema(h, catalog, schema);
+            for (ListingTableSpec spec : tables) {
+                try (ArrowSchema exported = ArrowSchema.allocateNew(allocator)) {
+                    Data.exportSchema(allocator, spec.fileSchema(), null, exported);
+                    NativeBridge.declareRegistryTable(h, catalog, schema, spec.table(), spec.location(),
+                            formatName(spec), exported.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
+                            spec.sortOrder().toArray(String[]::new), SessionOptions.flatten(spec.options()),
+                            ttlMillis(spec));
+                }
+            }
+            NativeBridge.publishRegistrySchema(h, catalog, schema);
+        });
+    }
+
+    /**
+     * Registers {@code table} as a scan-time projection of {@code source} onto {@code columns}
+     * (top-level columns of it): no view in between, so the scan of {@code source} itself
+     * receives the projection, filters and limit, and a query cannot see any other column.
+     */
+    public void registerProjection(String table, String source, List<String> columns) {
+        handle.run(h -> NativeBridge.registerProjection(h, SqlIdentifiers.quote(table), SqlIdentifiers.quote(source),
+                columns.toArray(String[]::new)));
+    }
+
+    private static String formatName(ListingTableSpec spec) {
+        return spec.format().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The bridge's encoding of "no table TTL" is a negative number. */
+    private static long ttlMillis(ListingTableSpec spec) {
+        return spec.listingTtl() == null ? -1 : spec.listingTtl().toMillis();
     }
 
     /**

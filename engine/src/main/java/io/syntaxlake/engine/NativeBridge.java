@@ -34,6 +34,16 @@ final class NativeBridge {
                                        String[] partitionColumns, String[] sortOrder, String[] options,
                                        long listingTtlMillis);
 
+    static native void beginRegistrySchema(long handle, String catalog, String schema);
+
+    static native void declareRegistryTable(long handle, String catalog, String schema, String table, String location,
+                                            String format, long schemaAddress, String[] partitionColumns,
+                                            String[] sortOrder, String[] options, long listingTtlMillis);
+
+    static native void publishRegistrySchema(long handle, String catalog, String schema);
+
+    static native void registerProjection(long handle, String table, String source, String[] columns);
+
     static native byte[] getObject(long handle, String location);
 
     static native void putObject(long handle, String location, byte[] bytes);
