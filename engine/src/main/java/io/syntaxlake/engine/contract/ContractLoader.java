@@ -93,8 +93,11 @@ public final class ContractLoader {
                     new DatasetContract.Layout(stringList(entry.getValue().path("partition_by")),
                             stringList(entry.getValue().path("order_by")))));
             JsonNode cache = table.path("listing_cache");
+            Map<String, List<String>> projections = new LinkedHashMap<>();
+            table.path("scan_projections").fields().forEachRemaining(entry ->
+                    projections.put(entry.getKey(), stringList(entry.getValue())));
             return new DatasetContract.TableSpec(text(table, "format"), layouts, text(table, "default_layout"),
-                    strings(table.path("parquet_options")), stringList(table.path("scan_projection")),
+                    strings(table.path("parquet_options")), projections,
                     new DatasetContract.ListingCachePolicy(cache.path("ttl").asText(null), cache.path("limit").asText(null)),
                     table.path("collect_statistics").asBoolean(false));
         }

@@ -41,12 +41,15 @@ public record DatasetContract(String name, int version, String description, Sche
 
     /** How a lake table of the dataset is stored and scanned. */
     public record TableSpec(String format, Map<String, Layout> layouts, String defaultLayout,
-                            Map<String, String> parquetOptions, List<String> scanProjection,
+                            Map<String, String> parquetOptions, Map<String, List<String>> scanProjections,
                             ListingCachePolicy listingCache, boolean collectStatistics) {
         public TableSpec {
             layouts = Map.copyOf(layouts);
             parquetOptions = Map.copyOf(parquetOptions);
-            scanProjection = List.copyOf(scanProjection);
+            // insertion order kept: the contract's order is the order they are registered in
+            var copied = new java.util.LinkedHashMap<String, List<String>>();
+            scanProjections.forEach((name, columns) -> copied.put(name, List.copyOf(columns)));
+            scanProjections = java.util.Collections.unmodifiableMap(copied);
             if (!layouts.containsKey(defaultLayout)) {
                 throw new IllegalArgumentException("default layout '" + defaultLayout + "' is not among " + layouts.keySet());
             }

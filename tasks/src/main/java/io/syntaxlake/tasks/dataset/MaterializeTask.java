@@ -138,7 +138,7 @@ public final class MaterializeTask {
                 + " STORED AS PARQUET" + partitions + TableOptions.sql(TableOptions.writeOptions(contract));
         long rows = ((Number) session.collect(copy).single()).longValue();
         List<StoredObject> files = session.listObjects(target.url());
-        List<String> replaced = generations.commit(generation, request.runId(), rows);
+        List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
         return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
                 files.stream().mapToLong(StoredObject::size).sum(), replaced);
     }

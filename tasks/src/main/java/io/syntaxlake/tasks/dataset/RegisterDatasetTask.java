@@ -78,10 +78,16 @@ public final class RegisterDatasetTask {
                     + ": the files do not match the contract: " + String.join("; ", drift), List.of(artifact));
         }
         session.execute("DROP TABLE IF EXISTS " + quote(request.table()));
-        session.registerListingTable(new ListingTableSpec(request.table(), dataLocation, ListingTableSpec.Format.PARQUET,
-                contract.fileSchema(layout), layout.partitionBy(), layout.orderBy(), options,
-                contract.table().listingCache().ttlDuration().orElse(null)));
+        session.registerListingTable(listingSpec(contract, request.table(), dataLocation, layout));
         return new TaskResult<>(request.table(), List.of(artifact));
+    }
+
+    /** The listing table of a dataset's files: the contract's file schema, layout, options and listing TTL. */
+    static ListingTableSpec listingSpec(DatasetContract contract, String table, String dataLocation,
+                                        DatasetContract.Layout layout) {
+        return new ListingTableSpec(table, dataLocation, ListingTableSpec.Format.PARQUET, contract.fileSchema(layout),
+                layout.partitionBy(), layout.orderBy(), TableOptions.of(contract),
+                contract.table().listingCache().ttlDuration().orElse(null));
     }
 
     /** The differences between the files' own schema (with metadata) and the contract's file schema. */

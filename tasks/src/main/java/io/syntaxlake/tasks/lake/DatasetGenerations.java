@@ -52,7 +52,7 @@ public final class DatasetGenerations {
             try {
                 JsonNode node = JSON.readTree(bytes);
                 return new Committed(node.path("generation").asText(), node.path("run_id").asText(null),
-                        node.path("rows").asLong(-1));
+                        node.path("rows").asLong(-1), node.path("layout").asText(null));
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable generation pointer " + pointer, e);
             }
@@ -64,12 +64,16 @@ public final class DatasetGenerations {
         return dataset.child(PREFIX + generation);
     }
 
-    /** Makes {@code generation} the current one, then deletes all others; returns the deleted ones. */
-    public List<String> commit(String generation, String runId, long rows) {
+    /**
+     * Makes {@code generation} (written in the contract layout {@code layout}) the current one,
+     * then deletes all others; returns the deleted ones.
+     */
+    public List<String> commit(String generation, String runId, long rows, String layout) {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("generation", generation);
         content.put("run_id", runId);
         content.put("rows", rows);
+        content.put("layout", layout);
         content.put("committed_at", java.time.Instant.now().toString());
         try {
             session.writeObject(pointer, JSON.writeValueAsString(content).getBytes(StandardCharsets.UTF_8));
@@ -119,7 +123,12 @@ public final class DatasetGenerations {
         }
     }
 
-    /** The pointer's content. */
-    public record Committed(String generation, String runId, long rows) {
+    /** The pointer's content; {@code layout} is null in pointers written before it was recorded. */
+    public record Committed(String generation, String runId, long rows, String layout) {
+
+        /** The layout the generation was written in, the contract's default when not recorded. */
+        public String layoutOr(String defaultLayout) {
+            return layout == null ? defaultLayout : layout;
+        }
     }
 }

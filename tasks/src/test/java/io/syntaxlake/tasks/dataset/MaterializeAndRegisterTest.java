@@ -82,7 +82,7 @@ class MaterializeAndRegisterTest {
             var table = fixture.contract.table();
             DatasetContract demanding = new DatasetContract(fixture.contract.name(), fixture.contract.version(),
                     fixture.contract.description(), fixture.contract.schema(), new DatasetContract.TableSpec(table.format(),
-                    table.layouts(), table.defaultLayout(), more, table.scanProjection(), table.listingCache(),
+                    table.layouts(), table.defaultLayout(), more, table.scanProjections(), table.listingCache(),
                     table.collectStatistics()), fixture.contract.requiredFunctions(), fixture.contract.featureMinVersions(),
                     fixture.contract.views());
             TaskFailedException missing = assertThrows(TaskFailedException.class,
@@ -139,7 +139,7 @@ class MaterializeAndRegisterTest {
             DatasetGenerations generations = new DatasetGenerations(session, dataset, "ast_files_v1");
             session.collect("COPY (SELECT path, file_id, arrow_cast(1, 'Int64') AS file_sha256 FROM "
                     + ExtractedFixture.STAGING + ") TO '" + generations.location("g1").url() + "' STORED AS PARQUET");
-            generations.commit("g1", "r", 3);
+            generations.commit("g1", "r", 3, "repo");
             TaskFailedException failure = assertThrows(TaskFailedException.class,
                     () -> new RegisterDatasetTask(session).run(RegisterRequest.of(fixture.contract, dataset)));
             assertTrue(failure.getMessage().contains("nodes: missing"), failure.getMessage());
