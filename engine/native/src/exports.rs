@@ -9,12 +9,13 @@ use arrow::datatypes::Schema;
 use arrow::ffi::FFI_ArrowSchema;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use jni::JNIEnv;
-use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JLongArray, JObject, JObjectArray, JString};
 use jni::sys::{jbyteArray, jlong, jobjectArray, jstring};
 
 use crate::errors::{BridgeError, BridgeResult, guard};
 use crate::object_stores::S3StoreSpec;
 use crate::result_stream::export;
+use crate::files_table::DataFile;
 use crate::listing::ListingSpec;
 use crate::session::Session;
 
@@ -45,6 +46,21 @@ fn strings(env: &mut JNIEnv, array: &JObjectArray) -> BridgeResult<Vec<String>> 
     for index in 0..length {
         let element = JString::from(env.get_object_array_element(array, index)?);
         out.push(string(env, &element)?);
+        env.delete_local_ref(element)?;
+    }
+    Ok(out)
+}
+
+/// A string array whose elements may be null.
+fn nullable_strings(env: &mut JNIEnv, array: &JObjectArray) -> BridgeResult<Vec<Option<String>>> {
+    if array.is_null() {
+        return Ok(Vec::new());
+    }
+    let length = env.get_array_length(array)?;
+    let mut out = Vec::with_capacity(length as usize);
+    for index in 0..length {
+        let element = JString::from(env.get_object_array_element(array, index)?);
+        out.push(if element.is_null() { None } else { Some(env.get_string(&element)?.into()) });
         env.delete_local_ref(element)?;
     }
     Ok(out)
@@ -359,6 +375,50 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_declareRegistryTab
         };
         let spec = listing_spec(env, args)?;
         session(handle)?.declare_registry_table(&catalog, &schema_name, spec)
+    })
+}
+
+/// `partition_values` is files x partitions long, row by row; a null element is a null value.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerFiles<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    name: JString<'local>,
+    schema: jlong,
+    partitions: JObjectArray<'local>,
+    urls: JObjectArray<'local>,
+    sizes: JLongArray<'local>,
+    partition_values: JObjectArray<'local>,
+    options: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let name = string(env, &name)?;
+        let partitions = strings(env, &partitions)?;
+        let urls = strings(env, &urls)?;
+        let mut size_values = vec![0i64; env.get_array_length(&sizes)? as usize];
+        env.get_long_array_region(&sizes, 0, &mut size_values)?;
+        let values = nullable_strings(env, &partition_values)?;
+        let options = pairs(env, &options)?;
+        if size_values.len() != urls.len() || values.len() != urls.len() * partitions.len() {
+            return Err(BridgeError::InvalidArgument(format!("table '{name}': file arrays of different lengths")));
+        }
+        let address = stream_address(schema)?;
+        // SAFETY: Java exported a schema at this address; `from_raw` moves it out.
+        let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
+        let file_schema = Arc::new(Schema::try_from(&ffi)?);
+        let width = partitions.len();
+        let files = urls
+            .into_iter()
+            .enumerate()
+            .map(|(index, url)| {
+                let size = u64::try_from(size_values[index])
+                    .map_err(|_| BridgeError::InvalidArgument(format!("file {url} has a negative size")))?;
+                let partition_values = values[index * width..(index + 1) * width].to_vec();
+                Ok(DataFile { url, size, partition_values })
+            })
+            .collect::<BridgeResult<Vec<_>>>()?;
+        session(handle)?.register_files(&name, file_schema, &partitions, files, options)
     })
 }
 

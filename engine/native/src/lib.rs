@@ -8,6 +8,7 @@
 mod errors;
 mod expiring_listing;
 mod exports;
+mod files_table;
 mod listing;
 mod object_stores;
 mod objects;

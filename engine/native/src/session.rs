@@ -15,12 +15,14 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::common::TableReference;
+use datafusion::config::ConfigFileType;
 use datafusion::logical_expr::{LogicalPlan, SetVariable, Statement};
 use datafusion::physical_plan::displayable;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::errors::{BridgeError, BridgeResult};
 use crate::object_stores::S3StoreSpec;
+use crate::files_table::{DataFile, FileListTable};
 use crate::listing::{ListingSpec, as_listing, listing_provider};
 use crate::projected_table::ProjectedTable;
 use crate::registry_catalog::RegistrySchema;
@@ -228,6 +230,24 @@ impl Session {
 
     fn staged(&self) -> MutexGuard<'_, HashMap<(String, String), RegistrySchema>> {
         self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Registers `name` over exactly `files` (Parquet), with their partition values; `options`
+    /// amend the session's Parquet table options.
+    pub fn register_files(
+        &self,
+        name: &str,
+        file_schema: SchemaRef,
+        partitions: &[String],
+        files: Vec<DataFile>,
+        options: Vec<(String, String)>,
+    ) -> BridgeResult<()> {
+        let mut table_options = self.ctx.state().default_table_options();
+        table_options.set_config_format(ConfigFileType::PARQUET);
+        table_options.alter_with_string_hash_map(&options.into_iter().collect())?;
+        let table = FileListTable::try_new(name, file_schema, partitions, files, table_options.parquet)?;
+        self.ctx.register_table(name, Arc::new(table))?;
+        Ok(())
     }
 
     /// Registers `name` as the scan-time projection of table `source` onto `columns`.

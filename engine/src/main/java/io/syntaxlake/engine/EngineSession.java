@@ -175,6 +175,20 @@ public final class EngineSession implements AutoCloseable {
         });
     }
 
+    /** Registers a table over exactly the spec's files (see {@link FileTableSpec}). */
+    public void registerFiles(FileTableSpec spec) {
+        String name = SqlIdentifiers.quote(spec.table());
+        handle.run(h -> {
+            try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
+                Data.exportSchema(allocator, spec.fileSchema(), null, schema);
+                NativeBridge.registerFiles(h, name, schema.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
+                        spec.files().stream().map(FileTableSpec.DataFile::url).toArray(String[]::new),
+                        spec.files().stream().mapToLong(FileTableSpec.DataFile::size).toArray(),
+                        spec.flatPartitionValues(), SessionOptions.flatten(spec.options()));
+            }
+        });
+    }
+
     /**
      * Registers {@code table} as a scan-time projection of {@code source} onto {@code columns}
      * (top-level columns of it): no view in between, so the scan of {@code source} itself

@@ -42,6 +42,9 @@ final class NativeBridge {
 
     static native void publishRegistrySchema(long handle, String catalog, String schema);
 
+    static native void registerFiles(long handle, String table, long schemaAddress, String[] partitionColumns,
+                                     String[] urls, long[] sizes, String[] partitionValues, String[] options);
+
     static native void registerProjection(long handle, String table, String source, String[] columns);
 
     static native byte[] getObject(long handle, String location);
