@@ -67,7 +67,7 @@ public final class MaterializeTask {
                 Artifact.of("datafusion_" + prefix + "_output_writes_v1", contract, payload), constraints));
     }
 
-    static DatasetContract.Layout layout(DatasetContract contract, String name) {
+    public static DatasetContract.Layout layout(DatasetContract contract, String name) {
         DatasetContract.Layout layout = contract.table().layouts().get(name);
         if (layout == null) {
             throw new IllegalArgumentException("dataset " + contract.name() + " has no layout '" + name + "' (layouts: "
@@ -127,20 +127,29 @@ public final class MaterializeTask {
         DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
+        long rows = ((Number) session.collect(copyStatement(contract, layout, request.sourceTable(), target.url()))
+                .single()).longValue();
+        List<StoredObject> files = session.listObjects(target.url());
+        List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
+        return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
+                files.stream().mapToLong(StoredObject::size).sum(), replaced);
+    }
+
+    /**
+     * The COPY that writes {@code sourceTable} as the contract's files under {@code targetUrl}:
+     * contract columns, the layout's order and Hive partitions, the contract's write options.
+     */
+    public static String copyStatement(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
+                                       String targetUrl) {
         String columns = columnList(contract.schema().getFields().stream().map(Field::getName).toList());
         String order = columnList(layout.orderBy());
         // COPY keeps quotes as part of a PARTITIONED BY name, so these go in bare, checked first
         String partitions = layout.partitionBy().isEmpty() ? ""
                 : layout.partitionBy().stream().map(MaterializeTask::bareColumn)
                 .collect(Collectors.joining(", ", " PARTITIONED BY (", ")"));
-        String copy = "COPY (SELECT " + columns + " FROM " + quote(request.sourceTable())
-                + (order.isEmpty() ? "" : " ORDER BY " + order) + ") TO " + literal(target.url())
+        return "COPY (SELECT " + columns + " FROM " + quote(sourceTable)
+                + (order.isEmpty() ? "" : " ORDER BY " + order) + ") TO " + literal(targetUrl)
                 + " STORED AS PARQUET" + partitions + TableOptions.sql(TableOptions.writeOptions(contract));
-        long rows = ((Number) session.collect(copy).single()).longValue();
-        List<StoredObject> files = session.listObjects(target.url());
-        List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
-        return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
-                files.stream().mapToLong(StoredObject::size).sum(), replaced);
     }
 
     private static String columnList(List<String> names) {

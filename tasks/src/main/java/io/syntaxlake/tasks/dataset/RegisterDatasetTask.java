@@ -29,8 +29,6 @@ import static io.syntaxlake.engine.SqlIdentifiers.quote;
  * (schema inferred from their footers, metadata included): a drifted file fails the task.
  */
 public final class RegisterDatasetTask {
-    private static final String PROBE = "__syntaxlake_schema_probe";
-
     private final EngineSession session;
 
     public RegisterDatasetTask(EngineSession session) {
@@ -69,7 +67,7 @@ public final class RegisterDatasetTask {
         payload.put("plan_difference", "registered through the ListingTable API with the contract's Arrow schema:"
                 + " CREATE EXTERNAL TABLE cannot declare Map columns or field metadata, and WITH ORDER requires a"
                 + " column list; PARTITIONED BY (repo, path) is the 'repo_path' layout, (repo) the default");
-        List<String> drift = fileSchemaDrift(contract.fileSchema(layout), dataLocation, layout);
+        List<String> drift = new WrittenFiles(session, dataLocation).schemaDrift(contract.fileSchema(layout), layout.partitionBy());
         payload.put("file_schema_matches_contract", drift.isEmpty());
         payload.put("file_schema_diff", drift);
         Artifact artifact = Artifact.of("datafusion_" + contract.views().prefix() + "_dataset_v1", contract, payload);
@@ -88,28 +86,6 @@ public final class RegisterDatasetTask {
         return new ListingTableSpec(table, dataLocation, ListingTableSpec.Format.PARQUET, contract.fileSchema(layout),
                 layout.partitionBy(), layout.orderBy(), TableOptions.of(contract),
                 contract.table().listingCache().ttlDuration().orElse(null));
-    }
-
-    /** The differences between the files' own schema (with metadata) and the contract's file schema. */
-    private List<String> fileSchemaDrift(Schema expected, String dataLocation, DatasetContract.Layout layout) {
-        session.execute("DROP TABLE IF EXISTS " + PROBE);
-        try {
-            session.execute("CREATE EXTERNAL TABLE " + PROBE + " STORED AS PARQUET"
-                    + " OPTIONS ('format.skip_metadata' 'false', 'format.schema_force_view_types' 'false')"
-                    + " LOCATION " + literal(dataLocation));
-            Schema inferred;
-            try (QueryResult result = session.sql("SELECT * FROM " + PROBE + " LIMIT 0")) {
-                inferred = result.schema();
-            }
-            List<Field> fileFields = new ArrayList<>(inferred.getFields());
-            fileFields.removeIf(f -> layout.partitionBy().contains(f.getName()));
-            return SchemaDiff.of(expected, new Schema(fileFields), true);
-        } catch (io.syntaxlake.engine.EngineException e) {
-            throw new TaskFailedException("register: cannot read the files at " + dataLocation + ": " + e.getMessage(),
-                    List.of(), e);
-        } finally {
-            session.execute("DROP TABLE IF EXISTS " + PROBE);
-        }
     }
 
     private static String ddl(RegisterRequest request, DatasetContract.Layout layout, String location,

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** A contract's Parquet table options, as a map for the engine and as an SQL OPTIONS clause. */
-final class TableOptions {
+public final class TableOptions {
 
     private TableOptions() {
     }
 
     /** The contract's options, with {@code skip_metadata = false}: span ABI checks need the metadata. */
-    static Map<String, String> of(DatasetContract contract) {
+    public static Map<String, String> of(DatasetContract contract) {
         Map<String, String> options = new LinkedHashMap<>(new java.util.TreeMap<>(contract.table().parquetOptions()));
         options.put("format.skip_metadata", "false");
         return options;

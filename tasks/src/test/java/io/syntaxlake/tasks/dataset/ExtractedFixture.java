@@ -12,17 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A small real source tree, extracted with the AST extractor and registered as a staging table. */
-final class ExtractedFixture {
-    static final String STAGING = "staging_ast";
+public final class ExtractedFixture {
+    public static final String STAGING = "staging_ast";
 
-    final DatasetContract contract = ContractLoader.load("ast_files_v1");
-    final ExtractResult extract;
+    public final DatasetContract contract = ContractLoader.load("ast_files_v1");
+    public final ExtractResult extract;
 
     private ExtractedFixture(ExtractResult extract) {
         this.extract = extract;
     }
 
-    static ExtractedFixture create(Path tmp) throws Exception {
+    public static ExtractedFixture create(Path tmp) throws Exception {
         Path source = Files.createDirectories(tmp.resolve("src/pkg"));
         Files.writeString(source.resolve("a.py"), """
                 \"\"\"Module a.\"\"\"
@@ -45,7 +45,7 @@ final class ExtractedFixture {
         return new ExtractedFixture(result);
     }
 
-    void registerStaging(EngineSession session) {
+    public void registerStaging(EngineSession session) {
         session.registerListingTable(extract.stagingTable(STAGING, contract));
     }
 }

@@ -2,6 +2,7 @@ package io.syntaxlake.tasks.extract;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,17 @@ public final class PythonOracle {
     public static List<String> run(String program, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python(), "-c", program));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("python oracle failed: " + program);
+        Path stderr = Files.createTempFile("python-oracle", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("python oracle failed: " + program + "\n" + Files.readString(stderr));
+            }
+            return out.lines().toList();
+        } finally {
+            Files.deleteIfExists(stderr);
         }
-        return out.lines().toList();
     }
 
     /** The stdlib directory (its {@code Lib}) of the interpreter the tests use. */

@@ -1,0 +1,164 @@
+package io.syntaxlake.tasks.delta;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.SnapshotBuilder;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.lake.LakeLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * SyntaxLake's one door to delta-kernel: the kernel engine, snapshot selection, the scan-file
+ * listing and the remove actions. Kernel's scan-file accessors and remove actions are internal
+ * API in 4.4 (no public remove at all), so every use of them is here, in one place to revisit
+ * when kernel's API moves.
+ *
+ * <p>Local tables only for now: the default engine reaches S3 only through hadoop-aws and the
+ * AWS SDK bundle (641 MB), and its S3 log store serializes writers inside one JVM only; a Delta
+ * location on {@code s3://} is refused with that reason.
+ */
+public final class DeltaLog {
+    public static final String ENGINE_INFO = "syntaxlake/0.1";
+
+    private final Engine engine = DefaultEngine.create(new Configuration());
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The kernel's form of a table location: an absolute {@code file:} URI without a trailing slash. */
+    public static String tablePath(LakeLocation location) {
+        if (location.isS3()) {
+            throw new TaskFailedException("Delta table " + location + ": Delta on s3:// is not supported yet (kernel's"
+                    + " default engine needs hadoop-aws and writes safely from one JVM only); use a local lake", List.of());
+        }
+        String url = location.url();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The snapshot the selector names; a missing table or version fails with the location. */
+    public Snapshot snapshot(LakeLocation location, DeltaSelector selector) {
+        String path = tablePath(location);
+        try {
+            SnapshotBuilder builder = TableManager.loadSnapshot(path);
+            if (selector.version() != null) {
+                builder = builder.atVersion(selector.version());
+            } else if (selector.timestamp() != null) {
+                Snapshot latest = TableManager.loadSnapshot(path).build(engine);
+                builder = builder.atTimestamp(selector.timestamp().toEpochMilli(), latest);
+            }
+            return builder.build(engine);
+        } catch (TableNotFoundException e) {
+            throw new TaskFailedException("Delta table " + location + " does not exist", List.of(), e);
+        } catch (KernelException e) {
+            throw new TaskFailedException("Delta table " + location + ", " + selector + ": " + e.getMessage(), List.of(), e);
+        }
+    }
+
+    /** Whether a Delta table exists at the location. */
+    public boolean exists(LakeLocation location) {
+        try {
+            TableManager.loadSnapshot(tablePath(location)).build(engine);
+            return true;
+        } catch (TableNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Every data file of the snapshot, with what the log says of it. */
+    public List<DeltaFile> files(Snapshot snapshot) {
+        List<DeltaFile> out = new ArrayList<>();
+        Scan scan = snapshot.getScanBuilder().build();
+        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+            while (batches.hasNext()) {
+                try (CloseableIterator<Row> rows = batches.next().getRows()) {
+                    while (rows.hasNext()) {
+                        out.add(file(rows.next()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the files of Delta table " + snapshot.getPath(), e);
+        }
+        return out;
+    }
+
+    private static DeltaFile file(Row scanFile) {
+        FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
+        Map<String, String> partitions = InternalScanFileUtils.getPartitionValues(scanFile);
+        boolean deletionVector = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile) != null;
+        Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+        int stats = add.getSchema().indexOf("stats");
+        Optional<Long> records = stats >= 0 && !add.isNullAt(stats)
+                ? DataFileStatistics.getNumRecords(add.getString(stats)) : Optional.empty();
+        String logPath = add.getString(add.getSchema().indexOf("path"));
+        return new DeltaFile(normalized(status.getPath()), status.getSize(), partitions, deletionVector,
+                records.map(OptionalLong::of).orElse(OptionalLong.empty()), logPath);
+    }
+
+    /** Kernel writes {@code file:/x}; the engine and the lake use {@code file:///x}. */
+    static String normalized(String url) {
+        URI uri = URI.create(url);
+        return "file".equals(uri.getScheme()) ? Path.of(uri).toUri().toString() : url;
+    }
+
+    /**
+     * The form kernel relativizes against a local table root ({@code file:/x}, as Hadoop
+     * qualifies paths): a data file given so is recorded relative to the table, which keeps the
+     * table movable and readable by other implementations.
+     */
+    static String kernelUrl(String url) {
+        URI uri = URI.create(url);
+        return "file".equals(uri.getScheme()) ? Path.of(uri).toFile().toURI().toString() : url;
+    }
+
+    /**
+     * Remove actions, stamped now, for the snapshot's files under {@code prefix} (relative to the
+     * table root; absolute paths in the log are compared with the root prepended).
+     */
+    public List<Row> removeActions(Snapshot snapshot, String prefix) {
+        String absolutePrefix = normalized(snapshot.getPath()).replaceAll("/?$", "/") + prefix;
+        List<Row> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        Scan scan = snapshot.getScanBuilder().build();
+        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+            while (batches.hasNext()) {
+                try (CloseableIterator<Row> rows = batches.next().getRows()) {
+                    while (rows.hasNext()) {
+                        Row add = rows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+                        String path = add.getString(add.getSchema().indexOf("path"));
+                        if (path.startsWith(prefix) || (path.contains(":") && normalized(path).startsWith(absolutePrefix))) {
+                            out.add(SingleAction.createRemoveFileSingleAction(
+                                    new AddFile(add).toRemoveFileRow(true, Optional.of(now))));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the files of Delta table " + snapshot.getPath(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,221 @@
+package io.syntaxlake.tasks.delta;
+
+import io.delta.kernel.DataWriteContext;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.TableAlreadyExistsException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.statistics.DataFileStatistics;
+import io.delta.kernel.transaction.DataLayoutSpec;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.StoredObject;
+import io.syntaxlake.engine.contract.DatasetContract;
+import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.dataset.MaterializeTask;
+import io.syntaxlake.tasks.dataset.WrittenFiles;
+import io.syntaxlake.tasks.lake.LakeLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a query's rows into a Delta table: the engine writes the Parquet files (partitioned
+ * per the contract), the files are checked against the contract, then kernel commits them.
+ *
+ * <p>Replace of a run's own output. Every write names an output key (the run's parameters, for
+ * the pipelines the repository) and puts its files under {@code data/<key>/<attempt>/}. A
+ * replacing write commits, in the same single commit as its adds, a remove action for every file
+ * of the latest snapshot under {@code data/<key>/}: readers see the old output or the new, never
+ * both, so a rerun never duplicates rows, and other keys' output is untouched. Kernel 4.4 has
+ * no public remove API, so the remove actions come from {@link DeltaLog}. Each commit carries the
+ * transaction id {@code (syntaxlake:<key>, n)}, one more than the key's last; two writers of the
+ * same key cannot both commit the same n, and the loser retries on the new snapshot (removing
+ * the winner's output if it replaces). Appends of different keys are blind appends, which
+ * kernel rebases on each other.
+ *
+ * <p>Crash safety: nothing is visible before the commit (a single put-if-absent of the next log
+ * file). A writer killed before it leaves files no snapshot references; {@link DeltaVacuumTask}
+ * lists and removes them.
+ */
+public final class DeltaWriter {
+    public static final String IDENTITY_PROPERTY = "syntaxlake.schemaIdentityHash";
+    public static final String DATASET_PROPERTY = "syntaxlake.dataset";
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.=-]{1,200}");
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final EngineSession session;
+    private final DeltaLog log;
+
+    public DeltaWriter(EngineSession session, DeltaLog log) {
+        this.session = session;
+        this.log = log;
+    }
+
+    /** What one write committed. */
+    public record Committed(long version, boolean created, String dataLocation, long rows, int files, long bytes,
+                            int removedFiles, String appId, long transactionVersion, int attempts) {
+    }
+
+    public Committed write(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
+                           LakeLocation table, String outputKey, boolean replace, String attemptId) {
+        if (!KEY.matcher(outputKey).matches() || outputKey.contains("..")) {
+            throw new TaskFailedException("Delta write to " + table + ": output key '" + outputKey
+                    + "' must be letters, digits and _ . = - only", List.of());
+        }
+        String tablePath = DeltaLog.tablePath(table);
+        LakeLocation target = table.child("data").child(outputKey).child(attemptId);
+        long rows = ((Number) session.collect(MaterializeTask.copyStatement(contract, layout, sourceTable, target.url()))
+                .single()).longValue();
+        WrittenFiles written = new WrittenFiles(session, target.url());
+        List<String> drift = written.schemaDrift(contract.fileSchema(layout), layout.partitionBy());
+        if (!drift.isEmpty()) {
+            throw new TaskFailedException("Delta write to " + table + ": the files written under " + target
+                    + " do not match the contract, nothing was committed: " + String.join("; ", drift), List.of());
+        }
+        List<DataFile> files = dataFiles(target, written.rowCounts(), layout.partitionBy());
+        long counted = files.stream().mapToLong(DataFile::records).sum();
+        if (counted != rows) {
+            throw new TaskFailedException("Delta write to " + table + ": COPY wrote " + rows + " rows but the files under "
+                    + target + " hold " + counted + ", nothing was committed", List.of());
+        }
+        boolean created = createIfMissing(contract, layout, tablePath);
+        String appId = "syntaxlake:" + outputKey;
+        String prefix = "data/" + outputKey + "/";
+        for (int attempt = 1; ; attempt++) {
+            Snapshot base = log.snapshot(table, DeltaSelector.latest());
+            checkIdentity(contract, table, base);
+            long txnVersion = base.getLatestTransactionVersion(log.engine(), appId).orElse(-1L) + 1;
+            Transaction txn = base.buildUpdateTableTransaction(DeltaLog.ENGINE_INFO, Operation.WRITE)
+                    .withTransactionId(appId, txnVersion)
+                    .build(log.engine());
+            List<Row> actions = new ArrayList<>(replace ? log.removeActions(base, prefix) : List.of());
+            int removed = actions.size();
+            actions.addAll(appendActions(txn, files));
+            try {
+                TransactionCommitResult result = txn.commit(log.engine(), CloseableIterable.inMemoryIterable(
+                        io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+                runHooks(result);
+                return new Committed(result.getVersion(), created, target.url(), rows, files.size(),
+                        files.stream().mapToLong(DataFile::size).sum(), removed, appId, txnVersion, attempt);
+            } catch (ConcurrentWriteException e) {
+                // includes ConcurrentTransactionException: a writer of the same key committed first
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new TaskFailedException("Delta write to " + table + ": gave up after " + attempt
+                            + " conflicting commits; the files under " + target + " stay unreferenced: " + e.getMessage(),
+                            List.of(), e);
+                }
+            }
+        }
+    }
+
+    /** Creates the table (version 0) with the contract's schema and partitioning, unless it exists. */
+    private boolean createIfMissing(DatasetContract contract, DatasetContract.Layout layout, String tablePath) {
+        LakeLocation location = new LakeLocation(tablePath + "/");
+        if (log.exists(location)) {
+            return false;
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(IDENTITY_PROPERTY, contract.identityHash());
+        properties.put(DATASET_PROPERTY, contract.name());
+        properties.put("delta.checkpointInterval", "10");
+        DataLayoutSpec spec = layout.partitionBy().isEmpty() ? DataLayoutSpec.noDataLayout()
+                : DataLayoutSpec.partitioned(layout.partitionBy().stream().map(Column::new).toList());
+        try {
+            Transaction create = TableManager.buildCreateTableTransaction(tablePath,
+                            DeltaSchemas.toDelta(contract.schema()), DeltaLog.ENGINE_INFO)
+                    .withDataLayoutSpec(spec)
+                    .withTableProperties(properties)
+                    .build(log.engine());
+            create.commit(log.engine(), CloseableIterable.emptyIterable());
+            return true;
+        } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
+            return false; // another writer created it first: append to theirs
+        }
+    }
+
+    /** A table written under another contract is never appended to. */
+    static void checkIdentity(DatasetContract contract, LakeLocation table, Snapshot snapshot) {
+        String recorded = snapshot.getTableProperties().get(IDENTITY_PROPERTY);
+        if (recorded != null && !recorded.equals(contract.identityHash())) {
+            throw new TaskFailedException("Delta table " + table + " was written under schema identity " + recorded
+                    + ", the contract of " + contract.name() + " is " + contract.identityHash(), List.of());
+        }
+    }
+
+    private List<Row> appendActions(Transaction txn, List<DataFile> files) {
+        Row state = txn.getTransactionState(log.engine());
+        Map<Map<String, String>, List<DataFileStatus>> byPartition = new LinkedHashMap<>();
+        for (DataFile file : files) {
+            DataFileStatistics stats = new DataFileStatistics(file.records(), Map.of(), Map.of(), Map.of(), Optional.empty());
+            byPartition.computeIfAbsent(file.partitionValues(), k -> new ArrayList<>())
+                    .add(new DataFileStatus(DeltaLog.kernelUrl(file.url()), file.size(), System.currentTimeMillis(), Optional.of(stats)));
+        }
+        List<Row> actions = new ArrayList<>();
+        for (var group : byPartition.entrySet()) {
+            Map<String, Literal> values = new LinkedHashMap<>();
+            group.getKey().forEach((column, value) -> values.put(column, Literal.ofString(value)));
+            DataWriteContext context = Transaction.getWriteContext(log.engine(), state, values);
+            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(log.engine(), state,
+                    io.delta.kernel.internal.util.Utils.toCloseableIterator(group.getValue().iterator()), context)) {
+                rows.forEachRemaining(actions::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return actions;
+    }
+
+    private void runHooks(TransactionCommitResult result) {
+        for (PostCommitHook hook : result.getPostCommitHooks()) {
+            try {
+                hook.threadSafeInvoke(log.engine());
+            } catch (IOException e) {
+                // checkpoints and checksums only speed up reading; the commit itself has landed
+                System.getLogger(DeltaWriter.class.getName()).log(System.Logger.Level.WARNING,
+                        "post-commit hook " + hook.getType() + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A written file with its partition values (from its Hive directories) and its row count. */
+    private record DataFile(String url, long size, Map<String, String> partitionValues, long records) {
+    }
+
+    private List<DataFile> dataFiles(LakeLocation target, Map<String, Long> rowCounts, List<String> partitionColumns) {
+        List<DataFile> out = new ArrayList<>();
+        for (StoredObject object : session.listObjects(target.url())) {
+            if (!object.path().endsWith(".parquet")) {
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String segment : object.path().split("/")) {
+                int eq = segment.indexOf('=');
+                if (eq > 0 && partitionColumns.contains(segment.substring(0, eq))) {
+                    values.put(segment.substring(0, eq), URLDecoder.decode(segment.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            String url = target.url() + object.path();
+            long records = rowCounts.entrySet().stream().filter(e -> url.endsWith(e.getKey()) || e.getKey().endsWith(object.path()))
+                    .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
+            out.add(new DataFile(url, object.size(), values, records));
+        }
+        return out;
+    }
+}
