@@ -79,7 +79,9 @@ impl FileListTable {
                 }
                 Some(_) => {}
             }
-            let mut file = PartitionedFile::new(url.prefix().to_string(), data_file.size);
+            let mut file = PartitionedFile::new(String::new(), data_file.size);
+            // the parsed path as is: building it from its text would percent-encode it a second time
+            file.object_meta.location = url.prefix().clone();
             file.partition_values = data_file.partition_values.into_iter().map(ScalarValue::Utf8).collect();
             files.push(file);
         }

@@ -118,10 +118,14 @@ public final class DeltaLog {
                 records.map(OptionalLong::of).orElse(OptionalLong.empty()), logPath);
     }
 
-    /** Kernel writes {@code file:/x}; the engine and the lake use {@code file:///x}. */
-    static String normalized(String url) {
-        URI uri = URI.create(url);
-        return "file".equals(uri.getScheme()) ? Path.of(uri).toUri().toString() : url;
+    /**
+     * Kernel gives paths as Hadoop path strings ({@code file:/x/region=a%2Fb/f.parquet}, where
+     * a {@code %} is a literal character of the directory name, not an escape); the engine and
+     * the lake take real URIs ({@code file:///x/region=a%252Fb/f.parquet}).
+     */
+    static String normalized(String hadoopPath) {
+        URI uri = new org.apache.hadoop.fs.Path(hadoopPath).toUri();
+        return "file".equals(uri.getScheme()) ? Path.of(uri).toUri().toString() : uri.toString();
     }
 
     /**
@@ -149,7 +153,11 @@ public final class DeltaLog {
                     while (rows.hasNext()) {
                         Row add = rows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
                         String path = add.getString(add.getSchema().indexOf("path"));
-                        if (path.startsWith(prefix) || (path.contains(":") && normalized(path).startsWith(absolutePrefix))) {
+                        // log paths are URIs: relative to the root (what this writer records) or absolute
+                        URI logUri = URI.create(path);
+                        String absolute = logUri.isAbsolute() && "file".equals(logUri.getScheme())
+                                ? Path.of(logUri).toUri().toString() : path;
+                        if (path.startsWith(prefix) || absolute.startsWith(absolutePrefix)) {
                             out.add(SingleAction.createRemoveFileSingleAction(
                                     new AddFile(add).toRemoveFileRow(true, Optional.of(now))));
                         }

@@ -31,7 +31,7 @@ class DeltaTablesTest {
             print(json.dumps({"version": t.version(), "rows": data.num_rows,
                               "columns": data.schema.names, "partitions": t.metadata().partition_columns,
                               "paths": sorted(data.column("path").to_pylist())}))
-            """;
+            %s""".formatted(DeltaRsTablesTest.EXIT);
 
     @Test
     void writesReplacesAndAppendsByOutputKeyAndDeltaRsReadsEveryVersion(@TempDir Path tmp) throws Exception {
