@@ -15,7 +15,7 @@ use jni::sys::{jbyteArray, jlong, jobjectArray, jstring};
 use crate::errors::{BridgeError, BridgeResult, guard};
 use crate::object_stores::S3StoreSpec;
 use crate::result_stream::export;
-use crate::files_table::DataFile;
+use crate::files_table::{DataFile, FilesSpec};
 use crate::listing::ListingSpec;
 use crate::session::Session;
 
@@ -378,7 +378,45 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_declareRegistryTab
     })
 }
 
-/// `partition_values` is files x partitions long, row by row; a null element is a null value.
+/// The arguments that `registerFiles` and `declareRegistryFiles` share. `partition_values` is
+/// files x partitions long, row by row; a null element is a null value.
+struct FilesArgs<'a, 'local> {
+    schema: jlong,
+    partitions: &'a JObjectArray<'local>,
+    urls: &'a JObjectArray<'local>,
+    sizes: &'a JLongArray<'local>,
+    partition_values: &'a JObjectArray<'local>,
+    options: &'a JObjectArray<'local>,
+}
+
+fn files_spec(env: &mut JNIEnv, name: &str, args: FilesArgs) -> BridgeResult<FilesSpec> {
+    let partitions = strings(env, args.partitions)?;
+    let urls = strings(env, args.urls)?;
+    let mut size_values = vec![0i64; env.get_array_length(args.sizes)? as usize];
+    env.get_long_array_region(args.sizes, 0, &mut size_values)?;
+    let values = nullable_strings(env, args.partition_values)?;
+    let options = pairs(env, args.options)?;
+    if size_values.len() != urls.len() || values.len() != urls.len() * partitions.len() {
+        return Err(BridgeError::InvalidArgument(format!("table '{name}': file arrays of different lengths")));
+    }
+    let address = stream_address(args.schema)?;
+    // SAFETY: Java exported a schema at this address; `from_raw` moves it out.
+    let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
+    let file_schema = Arc::new(Schema::try_from(&ffi)?);
+    let width = partitions.len();
+    let files = urls
+        .into_iter()
+        .enumerate()
+        .map(|(index, url)| {
+            let size = u64::try_from(size_values[index])
+                .map_err(|_| BridgeError::InvalidArgument(format!("file {url} has a negative size")))?;
+            let partition_values = values[index * width..(index + 1) * width].to_vec();
+            Ok(DataFile { url, size, partition_values })
+        })
+        .collect::<BridgeResult<Vec<_>>>()?;
+    Ok(FilesSpec { file_schema, partitions, files, options })
+}
+
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerFiles<'local>(
     mut env: JNIEnv<'local>,
@@ -394,31 +432,48 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_registerFiles<'loc
 ) {
     guard(&mut env, (), |env| {
         let name = string(env, &name)?;
-        let partitions = strings(env, &partitions)?;
-        let urls = strings(env, &urls)?;
-        let mut size_values = vec![0i64; env.get_array_length(&sizes)? as usize];
-        env.get_long_array_region(&sizes, 0, &mut size_values)?;
-        let values = nullable_strings(env, &partition_values)?;
-        let options = pairs(env, &options)?;
-        if size_values.len() != urls.len() || values.len() != urls.len() * partitions.len() {
-            return Err(BridgeError::InvalidArgument(format!("table '{name}': file arrays of different lengths")));
-        }
-        let address = stream_address(schema)?;
-        // SAFETY: Java exported a schema at this address; `from_raw` moves it out.
-        let ffi = unsafe { FFI_ArrowSchema::from_raw(address as *mut FFI_ArrowSchema) };
-        let file_schema = Arc::new(Schema::try_from(&ffi)?);
-        let width = partitions.len();
-        let files = urls
-            .into_iter()
-            .enumerate()
-            .map(|(index, url)| {
-                let size = u64::try_from(size_values[index])
-                    .map_err(|_| BridgeError::InvalidArgument(format!("file {url} has a negative size")))?;
-                let partition_values = values[index * width..(index + 1) * width].to_vec();
-                Ok(DataFile { url, size, partition_values })
-            })
-            .collect::<BridgeResult<Vec<_>>>()?;
-        session(handle)?.register_files(&name, file_schema, &partitions, files, options)
+        let args = FilesArgs {
+            schema,
+            partitions: &partitions,
+            urls: &urls,
+            sizes: &sizes,
+            partition_values: &partition_values,
+            options: &options,
+        };
+        let spec = files_spec(env, &name, args)?;
+        session(handle)?.register_files(&name, spec)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_declareRegistryFiles<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    catalog: JString<'local>,
+    schema_name: JString<'local>,
+    name: JString<'local>,
+    schema: jlong,
+    partitions: JObjectArray<'local>,
+    urls: JObjectArray<'local>,
+    sizes: JLongArray<'local>,
+    partition_values: JObjectArray<'local>,
+    options: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let catalog = string(env, &catalog)?;
+        let schema_name = string(env, &schema_name)?;
+        let name = string(env, &name)?;
+        let args = FilesArgs {
+            schema,
+            partitions: &partitions,
+            urls: &urls,
+            sizes: &sizes,
+            partition_values: &partition_values,
+            options: &options,
+        };
+        let spec = files_spec(env, &name, args)?;
+        session(handle)?.declare_registry_files(&catalog, &schema_name, &name, spec)
     })
 }
 

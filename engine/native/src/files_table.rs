@@ -8,7 +8,7 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef};
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::common::{Result, ScalarValue, project_schema};
+use datafusion::common::{DFSchema, Result, ScalarValue, project_schema};
 use datafusion::config::TableParquetOptions;
 use datafusion::datasource::TableType;
 use datafusion::datasource::listing::{ListingTableUrl, PartitionedFile};
@@ -16,7 +16,8 @@ use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, Pa
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::table_schema::TableSchema;
 use datafusion::execution::object_store::ObjectStoreUrl;
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::utils::conjunction;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 
@@ -27,6 +28,15 @@ pub struct DataFile {
     pub url: String,
     pub size: u64,
     pub partition_values: Vec<Option<String>>,
+}
+
+/// What a file-list table is made of: the files' schema, the Utf8 partition columns appended
+/// after it, the files, and table options amending the session's Parquet options.
+pub struct FilesSpec {
+    pub file_schema: SchemaRef,
+    pub partitions: Vec<String>,
+    pub files: Vec<DataFile>,
+    pub options: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -99,11 +109,17 @@ impl TableProvider for FileListTable {
         TableType::Base
     }
 
+    /// Inexact: a filter on file columns prunes row groups and pages through the Parquet
+    /// statistics, and DataFusion still applies every filter to the rows.
+    fn supports_filters_pushdown(&self, filters: &[&Expr]) -> Result<Vec<TableProviderFilterPushDown>> {
+        Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
+    }
+
     async fn scan(
         &self,
         state: &dyn Session,
         projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
+        filters: &[Expr],
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         let Some(store) = &self.store else {
@@ -118,7 +134,17 @@ impl TableProvider for FileListTable {
         let table_schema = TableSchema::builder(self.file_schema.clone())
             .with_table_partition_cols(self.partition_fields.clone())
             .build();
-        let source = ParquetSource::new(table_schema).with_table_parquet_options(self.parquet_options.clone());
+        let mut source = ParquetSource::new(table_schema).with_table_parquet_options(self.parquet_options.clone());
+        // only filters on the files' own columns: partition values are not in the files
+        let on_file_columns: Vec<Expr> = filters
+            .iter()
+            .filter(|f| f.column_refs().iter().all(|c| self.file_schema.field_with_name(&c.name).is_ok()))
+            .cloned()
+            .collect();
+        if let Some(predicate) = conjunction(on_file_columns) {
+            let df_schema = DFSchema::try_from(self.schema.clone())?;
+            source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
+        }
         let config = FileScanConfigBuilder::new(store.clone(), Arc::new(source))
             .with_file_groups(groups.into_iter().map(FileGroup::new).collect())
             .with_projection_indices(projection.cloned())?

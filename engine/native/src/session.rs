@@ -10,7 +10,7 @@ use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow::datatypes::SchemaRef;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow::record_batch::{RecordBatch, RecordBatchReader};
-use datafusion::catalog::{CatalogProvider, MemTable, MemoryCatalogProvider, TableProvider};
+use datafusion::catalog::{CatalogProvider, MemTable, MemoryCatalogProvider, SchemaProvider, TableProvider};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::memory_pool::{FairSpillPool, GreedyMemoryPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -22,7 +22,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::errors::{BridgeError, BridgeResult};
 use crate::object_stores::S3StoreSpec;
-use crate::files_table::{DataFile, FileListTable};
+use crate::files_table::{FileListTable, FilesSpec};
 use crate::listing::{ListingSpec, as_listing, listing_provider};
 use crate::projected_table::ProjectedTable;
 use crate::registry_catalog::RegistrySchema;
@@ -209,6 +209,18 @@ impl Session {
         Ok(())
     }
 
+    /// Adds a table over exactly `files` to a started registry schema (a Delta snapshot, whose
+    /// file list is already known, so nothing is left to build lazily).
+    pub fn declare_registry_files(&self, catalog: &str, schema: &str, name: &str, files: FilesSpec) -> BridgeResult<()> {
+        let table = self.files_table(name, files)?;
+        let staged = self.staged();
+        let registry = staged
+            .get(&(catalog.to_string(), schema.to_string()))
+            .ok_or_else(|| BridgeError::InvalidArgument(format!("no registry schema '{catalog}.{schema}' was started")))?;
+        registry.register_table(name.to_string(), Arc::new(table))?;
+        Ok(())
+    }
+
     /// Puts a started registry schema in place of `catalog.schema` (creating the catalog if
     /// needed), in one step.
     pub fn publish_registry_schema(&self, catalog: &str, schema: &str) -> BridgeResult<()> {
@@ -232,22 +244,19 @@ impl Session {
         self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers `name` over exactly `files` (Parquet), with their partition values; `options`
-    /// amend the session's Parquet table options.
-    pub fn register_files(
-        &self,
-        name: &str,
-        file_schema: SchemaRef,
-        partitions: &[String],
-        files: Vec<DataFile>,
-        options: Vec<(String, String)>,
-    ) -> BridgeResult<()> {
-        let mut table_options = self.ctx.state().default_table_options();
-        table_options.set_config_format(ConfigFileType::PARQUET);
-        table_options.alter_with_string_hash_map(&options.into_iter().collect())?;
-        let table = FileListTable::try_new(name, file_schema, partitions, files, table_options.parquet)?;
+    /// Registers `name` over exactly the spec's files (Parquet), with their partition values.
+    pub fn register_files(&self, name: &str, files: FilesSpec) -> BridgeResult<()> {
+        let table = self.files_table(name, files)?;
         self.ctx.register_table(name, Arc::new(table))?;
         Ok(())
+    }
+
+    /// `options` amend the session's Parquet table options.
+    fn files_table(&self, name: &str, files: FilesSpec) -> BridgeResult<FileListTable> {
+        let mut table_options = self.ctx.state().default_table_options();
+        table_options.set_config_format(ConfigFileType::PARQUET);
+        table_options.alter_with_string_hash_map(&files.options.into_iter().collect())?;
+        FileListTable::try_new(name, files.file_schema, &files.partitions, files.files, table_options.parquet)
     }
 
     /// Registers `name` as the scan-time projection of table `source` onto `columns`.

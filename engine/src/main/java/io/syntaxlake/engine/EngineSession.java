@@ -156,10 +156,12 @@ public final class EngineSession implements AutoCloseable {
     /**
      * Publishes {@code catalog.schema} as a schema backed by the dataset registry. It holds
      * exactly {@code tables} (their {@code table} names unquoted), each built when a query first
-     * uses it, so listing the schema (information_schema, SHOW TABLES) reads no storage. It
-     * replaces a schema of the same name in one step; the catalog is created if missing.
+     * uses it, so listing the schema (information_schema, SHOW TABLES) reads no storage, and
+     * {@code fileTables}, whose file lists are already known (Delta snapshots). It replaces a
+     * schema of the same name in one step; the catalog is created if missing.
      */
-    public void registerRegistrySchema(String catalog, String schema, List<ListingTableSpec> tables) {
+    public void registerRegistrySchema(String catalog, String schema, List<ListingTableSpec> tables,
+                                       List<FileTableSpec> fileTables) {
         handle.run(h -> {
             NativeBridge.beginRegistrySchema(h, catalog, schema);
             for (ListingTableSpec spec : tables) {
@@ -171,8 +173,21 @@ public final class EngineSession implements AutoCloseable {
                             ttlMillis(spec));
                 }
             }
+            for (FileTableSpec spec : fileTables) {
+                try (ArrowSchema exported = ArrowSchema.allocateNew(allocator)) {
+                    Data.exportSchema(allocator, spec.fileSchema(), null, exported);
+                    NativeBridge.declareRegistryFiles(h, catalog, schema, spec.table(), exported.memoryAddress(),
+                            spec.partitionColumns().toArray(String[]::new), spec.urls(), spec.sizes(),
+                            spec.flatPartitionValues(), SessionOptions.flatten(spec.options()));
+                }
+            }
             NativeBridge.publishRegistrySchema(h, catalog, schema);
         });
+    }
+
+    /** {@link #registerRegistrySchema(String, String, List, List)} with listing tables only. */
+    public void registerRegistrySchema(String catalog, String schema, List<ListingTableSpec> tables) {
+        registerRegistrySchema(catalog, schema, tables, List.of());
     }
 
     /** Registers a table over exactly the spec's files (see {@link FileTableSpec}). */
@@ -182,9 +197,7 @@ public final class EngineSession implements AutoCloseable {
             try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
                 Data.exportSchema(allocator, spec.fileSchema(), null, schema);
                 NativeBridge.registerFiles(h, name, schema.memoryAddress(), spec.partitionColumns().toArray(String[]::new),
-                        spec.files().stream().map(FileTableSpec.DataFile::url).toArray(String[]::new),
-                        spec.files().stream().mapToLong(FileTableSpec.DataFile::size).toArray(),
-                        spec.flatPartitionValues(), SessionOptions.flatten(spec.options()));
+                        spec.urls(), spec.sizes(), spec.flatPartitionValues(), SessionOptions.flatten(spec.options()));
             }
         });
     }

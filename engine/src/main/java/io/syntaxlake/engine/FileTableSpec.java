@@ -36,6 +36,14 @@ public record FileTableSpec(String table, Schema fileSchema, List<String> partit
         }
     }
 
+    String[] urls() {
+        return files.stream().map(DataFile::url).toArray(String[]::new);
+    }
+
+    long[] sizes() {
+        return files.stream().mapToLong(DataFile::size).toArray();
+    }
+
     /** The partition values of every file, file by file in partition-column order. */
     String[] flatPartitionValues() {
         List<String> out = new ArrayList<>(files.size() * partitionColumns.size());

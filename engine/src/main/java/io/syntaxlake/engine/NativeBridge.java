@@ -40,6 +40,10 @@ final class NativeBridge {
                                             String format, long schemaAddress, String[] partitionColumns,
                                             String[] sortOrder, String[] options, long listingTtlMillis);
 
+    static native void declareRegistryFiles(long handle, String catalog, String schema, String table, long schemaAddress,
+                                            String[] partitionColumns, String[] urls, long[] sizes,
+                                            String[] partitionValues, String[] options);
+
     static native void publishRegistrySchema(long handle, String catalog, String schema);
 
     static native void registerFiles(long handle, String table, long schemaAddress, String[] partitionColumns,

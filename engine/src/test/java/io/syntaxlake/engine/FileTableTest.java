@@ -48,6 +48,10 @@ class FileTableTest {
             assertEquals(List.of(1L, 2L), rows.column("n"));
             assertEquals(Arrays.asList("x", null), rows.column("repo"));
             assertEquals(List.of(1L), session.collect("SELECT n FROM t WHERE repo = 'x'").column("n"));
+            // a filter on a file column reaches the Parquet scan (row group and page pruning)
+            assertEquals(List.of(2L), session.collect("SELECT n FROM t WHERE n > 1").column("n"));
+            String physical = session.plans("SELECT n FROM t WHERE n > 1").physical();
+            assertTrue(physical.contains("predicate=n@0 > 1"), physical);
 
             session.registerFiles(new FileTableSpec("empty", SCHEMA, List.of("repo"), List.of(), Map.of()));
             assertEquals(0L, session.collect("SELECT count(*) FROM empty").single());

@@ -81,7 +81,7 @@ public final class RegisterDatasetTask {
     }
 
     /** The listing table of a dataset's files: the contract's file schema, layout, options and listing TTL. */
-    static ListingTableSpec listingSpec(DatasetContract contract, String table, String dataLocation,
+    public static ListingTableSpec listingSpec(DatasetContract contract, String table, String dataLocation,
                                         DatasetContract.Layout layout) {
         return new ListingTableSpec(table, dataLocation, ListingTableSpec.Format.PARQUET, contract.fileSchema(layout),
                 layout.partitionBy(), layout.orderBy(), TableOptions.of(contract),

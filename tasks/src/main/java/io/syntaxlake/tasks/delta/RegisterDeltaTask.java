@@ -40,8 +40,20 @@ public final class RegisterDeltaTask {
         this.log = log;
     }
 
+    /** A snapshot resolved to the table that registers it, with its artifact. */
+    public record Resolved(FileTableSpec spec, long version, Artifact artifact) {
+    }
+
     /** Registers {@code table} as the selected snapshot; {@code contract} may be null (schema from the log). */
     public TaskResult<Long> run(DatasetContract contract, LakeLocation location, DeltaSelector selector, String table) {
+        Resolved resolved = resolve(contract, location, selector, table);
+        session.execute("DROP TABLE IF EXISTS " + io.syntaxlake.engine.SqlIdentifiers.quote(table));
+        session.registerFiles(resolved.spec());
+        return new TaskResult<>(resolved.version(), List.of(resolved.artifact()));
+    }
+
+    /** Reads and checks the selected snapshot and describes the table over its files, without registering it. */
+    public Resolved resolve(DatasetContract contract, LakeLocation location, DeltaSelector selector, String table) {
         Snapshot snapshot = log.snapshot(location, selector);
         List<DeltaFile> files = log.files(snapshot);
         List<String> partitions = snapshot.getPartitionColumnNames();
@@ -85,11 +97,10 @@ public final class RegisterDeltaTask {
             throw new TaskFailedException("register Delta table " + location + " (" + selector + ", version "
                     + snapshot.getVersion() + "): " + String.join("; ", problems), List.of(artifact));
         }
-        session.execute("DROP TABLE IF EXISTS " + io.syntaxlake.engine.SqlIdentifiers.quote(table));
-        session.registerFiles(new FileTableSpec(table, fileSchema, partitions,
+        FileTableSpec spec = new FileTableSpec(table, fileSchema, partitions,
                 files.stream().map(f -> new FileTableSpec.DataFile(f.url(), f.size(), f.partitionValues())).toList(),
-                contract == null ? Map.of() : TableOptions.of(contract)));
-        return new TaskResult<>(snapshot.getVersion(), List.of(artifact));
+                contract == null ? Map.of() : TableOptions.of(contract));
+        return new Resolved(spec, snapshot.getVersion(), artifact);
     }
 
     /** The files' schema: the contract's (checked against the log) or the log's, partition columns left out. */

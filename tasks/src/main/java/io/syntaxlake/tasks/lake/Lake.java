@@ -3,7 +3,8 @@ package io.syntaxlake.tasks.lake;
 /**
  * The layout of a lake root: {@code tables/<dataset>/} holds each dataset's data (and nothing
  * else, so that catalog autoload over {@code tables/} sees datasets only, with uniform Hive
- * partitions) and {@code pointers/<dataset>.json} names each dataset's committed generation.
+ * partitions) and {@code pointers/<dataset>.json} names each dataset's committed generation;
+ * {@code delta/<dataset>/} holds a dataset kept as a Delta table instead.
  */
 public record Lake(LakeLocation root) {
 
@@ -13,6 +14,11 @@ public record Lake(LakeLocation root) {
 
     public LakeLocation dataset(String name) {
         return tables().child(name);
+    }
+
+    /** Where a dataset kept as a Delta table lives (outside {@code tables/}, which autoload reads as plain Parquet). */
+    public LakeLocation delta(String dataset) {
+        return root.child("delta").child(dataset);
     }
 
     public String pointer(String dataset) {

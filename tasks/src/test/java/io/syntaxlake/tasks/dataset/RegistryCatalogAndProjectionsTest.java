@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.contract.ContractLoader;
 import io.syntaxlake.engine.contract.DatasetContract;
+import io.syntaxlake.tasks.catalog.RegistryCatalogTask;
 import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.delta.DeltaLog;
+import io.syntaxlake.tasks.delta.DeltaSelector;
+import io.syntaxlake.tasks.delta.DeltaWriter;
 import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryCatalogAndProjectionsTest {
     private final DatasetContract ast = ContractLoader.load("ast_files_v1");
     private final DatasetContract cst = ContractLoader.load("libcst_files_v1");
+    private final DeltaLog deltaLog = new DeltaLog();
 
     @TempDir
     Path tmp;
@@ -65,7 +70,7 @@ class RegistryCatalogAndProjectionsTest {
     void theRegistryCatalogServesEveryMaterializedDatasetInItsOwnLayout() throws Exception {
         assertEquals(2, materialize(ast, ExtractKind.AST, "repo_path", "r1"));
         try (EngineSession session = EngineSession.open()) {
-            var first = new RegistryCatalogTask(session).run(lake, List.of(ast, cst), "syntaxlake", "lake");
+            var first = new RegistryCatalogTask(session, deltaLog).run(lake, List.of(ast, cst), "syntaxlake", "lake");
             assertEquals(List.of("syntaxlake.lake.ast_files_v1"), first.value());
             var payload = first.artifact(RegistryCatalogTask.ARTIFACT).orElseThrow().payload();
             assertEquals(List.of("libcst_files_v1"), payload.get("not_materialized"));
@@ -82,11 +87,29 @@ class RegistryCatalogAndProjectionsTest {
             Files.writeString(source.resolve("n.py"), "x = 1\n", StandardCharsets.UTF_8);
             assertEquals(3, materialize(ast, ExtractKind.AST, "repo", "r2"));
             assertEquals(3, materialize(cst, ExtractKind.CST, "repo", "r2"));
-            var second = new RegistryCatalogTask(session).run(lake, List.of(ast, cst), "syntaxlake", "lake");
+            var second = new RegistryCatalogTask(session, deltaLog).run(lake, List.of(ast, cst), "syntaxlake", "lake");
             assertEquals(List.of("syntaxlake.lake.ast_files_v1", "syntaxlake.lake.libcst_files_v1"), second.value());
             assertEquals(3L, session.collect("SELECT count(*) FROM syntaxlake.lake.ast_files_v1").single());
             assertEquals(List.of("pkg/bad.py"), session.collect("SELECT path FROM syntaxlake.lake.libcst_files_v1"
                     + " WHERE cardinality(parse_errors) > 0").column("path"));
+
+            // kept as Delta instead: the registry serves the selected snapshot (time travel)
+            ExtractResult extract = new ExtractTask().run(ExtractRequest.of(ExtractKind.AST, tmp.resolve("src"),
+                    tmp.resolve("staging/delta")).withRepo("fixture"));
+            session.registerListingTable(extract.stagingTable("ast_staging", ast));
+            DeltaWriter writer = new DeltaWriter(session, deltaLog);
+            writer.write(ast, ast.table().layout(), "ast_staging", lake.delta(ast.name()), "first", true, "d1");
+            writer.write(ast, ast.table().layout(), "ast_staging", lake.delta(ast.name()), "second", true, "d2");
+            var delta = new RegistryCatalogTask(session, deltaLog).run(lake, List.of(ast, cst), "syntaxlake", "lake",
+                    java.util.Map.of(ast.name(), DeltaSelector.version(1)));
+            assertEquals(3L, session.collect("SELECT count(*) FROM syntaxlake.lake.ast_files_v1").single(),
+                    "version 1 holds the first output only");
+            @SuppressWarnings("unchecked")
+            var tables = (List<Map<String, Object>>) delta.artifacts().get(0).payload().get("tables");
+            assertEquals("delta", tables.get(0).get("format"));
+            assertEquals("version 1", tables.get(0).get("selector"));
+            new RegistryCatalogTask(session, deltaLog).run(lake, List.of(ast), "syntaxlake", "lake");
+            assertEquals(6L, session.collect("SELECT count(*) FROM syntaxlake.lake.ast_files_v1").single(), "latest");
         }
     }
 
@@ -94,7 +117,7 @@ class RegistryCatalogAndProjectionsTest {
     void aCatalogNameThatIsNotAPlainWordIsRefused() {
         try (EngineSession session = EngineSession.open()) {
             TaskFailedException error = assertThrows(TaskFailedException.class,
-                    () -> new RegistryCatalogTask(session).run(lake, List.of(ast), "lake\"; DROP", "lake"));
+                    () -> new RegistryCatalogTask(session, deltaLog).run(lake, List.of(ast), "lake\"; DROP", "lake"));
             assertTrue(error.getMessage().contains("is not a valid catalog or schema name"), error.getMessage());
             assertEquals(0L, session.collect("SELECT count(*) FROM information_schema.schemata"
                     + " WHERE schema_name = 'lake'").single());

@@ -1,11 +1,17 @@
-package io.syntaxlake.tasks.dataset;
+package io.syntaxlake.tasks.catalog;
 
 import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.FileTableSpec;
 import io.syntaxlake.engine.ListingTableSpec;
 import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.Artifact;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.tasks.core.TaskResult;
+import io.syntaxlake.tasks.dataset.MaterializeTask;
+import io.syntaxlake.tasks.dataset.RegisterDatasetTask;
+import io.syntaxlake.tasks.delta.DeltaLog;
+import io.syntaxlake.tasks.delta.DeltaSelector;
+import io.syntaxlake.tasks.delta.RegisterDeltaTask;
 import io.syntaxlake.tasks.lake.DatasetGenerations;
 import io.syntaxlake.tasks.lake.Lake;
 import java.util.ArrayList;
@@ -19,10 +25,12 @@ import static io.syntaxlake.engine.SqlIdentifiers.literal;
 
 /**
  * LibCST plan scope 6, for any set of datasets: a catalog schema backed by the dataset registry,
- * that is by the contracts and the lake's committed generations. Each dataset with a committed
- * generation becomes a table {@code <catalog>.<schema>.<dataset>} with the contract's schema,
- * layout (the one its pointer records), options and listing TTL; datasets never materialized are
- * reported, not registered. The tables then show in information_schema, whose columns are
+ * that is by the contracts and the lake. A dataset kept as a Delta table ({@code delta/<name>/})
+ * becomes the snapshot its time-travel selector names (latest by default), checked as
+ * {@link RegisterDeltaTask} checks it; a plain Parquet dataset becomes its committed generation
+ * with the contract's schema, layout (the one its pointer records), options and listing TTL.
+ * Each is a table {@code <catalog>.<schema>.<dataset>}; datasets never materialized are reported,
+ * not registered. The tables then show in information_schema, whose columns are
  * checked against the contracts. Recorded as {@code datafusion_registry_catalog_v1}.
  *
  * <p>Native provider rather than DDL: DDL cannot declare the contracts' map columns or field
@@ -37,13 +45,24 @@ public final class RegistryCatalogTask {
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final EngineSession session;
+    private final DeltaLog deltaLog;
 
-    public RegistryCatalogTask(EngineSession session) {
+    public RegistryCatalogTask(EngineSession session, DeltaLog deltaLog) {
         this.session = session;
+        this.deltaLog = deltaLog;
     }
 
     /** Publishes {@code catalog.schema} with every dataset of {@code contracts} that {@code lake} holds. */
     public TaskResult<List<String>> run(Lake lake, List<DatasetContract> contracts, String catalog, String schema) {
+        return run(lake, contracts, catalog, schema, Map.of());
+    }
+
+    /**
+     * As {@link #run(Lake, List, String, String)}, with a time-travel selector for some of the
+     * Delta datasets (by dataset name).
+     */
+    public TaskResult<List<String>> run(Lake lake, List<DatasetContract> contracts, String catalog, String schema,
+                                        Map<String, DeltaSelector> selectors) {
         for (String name : List.of(catalog, schema)) {
             if (!NAME.matcher(name).matches()) {
                 throw new TaskFailedException("registry catalog: '" + name + "' is not a valid catalog or schema name"
@@ -51,10 +70,31 @@ public final class RegistryCatalogTask {
             }
         }
         List<ListingTableSpec> specs = new ArrayList<>();
+        List<FileTableSpec> deltaTables = new ArrayList<>();
         List<Map<String, Object>> tables = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         Map<String, List<String>> expectedColumns = new LinkedHashMap<>();
         for (DatasetContract contract : contracts) {
+            if (deltaLog.exists(lake.delta(contract.name()))) {
+                DeltaSelector selector = selectors.getOrDefault(contract.name(), DeltaSelector.latest());
+                RegisterDeltaTask.Resolved resolved = new RegisterDeltaTask(session, deltaLog)
+                        .resolve(contract, lake.delta(contract.name()), selector, contract.name());
+                deltaTables.add(resolved.spec());
+                List<String> columns = new ArrayList<>(resolved.spec().fileSchema().getFields().stream()
+                        .map(Field::getName).toList());
+                columns.addAll(resolved.spec().partitionColumns());
+                expectedColumns.put(contract.name(), columns);
+                Map<String, Object> table = new LinkedHashMap<>();
+                table.put("name", contract.name());
+                table.put("qualified_name", catalog + "." + schema + "." + contract.name());
+                table.put("format", "delta");
+                table.put("selector", selector.toString());
+                table.put("delta", resolved.artifact().payload());
+                table.put("schema_identity_hash", contract.identityHash());
+                table.put("columns", columns);
+                tables.add(table);
+                continue;
+            }
             DatasetGenerations generations = new DatasetGenerations(session, lake, contract.name());
             var committed = generations.current();
             if (committed.isEmpty()) {
@@ -72,6 +112,7 @@ public final class RegistryCatalogTask {
             Map<String, Object> table = new LinkedHashMap<>();
             table.put("name", contract.name());
             table.put("qualified_name", catalog + "." + schema + "." + contract.name());
+            table.put("format", "parquet");
             table.put("data_location", dataLocation);
             table.put("generation", committed.get().generation());
             table.put("run_id", committed.get().runId());
@@ -81,13 +122,13 @@ public final class RegistryCatalogTask {
             table.put("columns", columns);
             tables.add(table);
         }
-        session.registerRegistrySchema(catalog, schema, specs);
+        session.registerRegistrySchema(catalog, schema, specs, deltaTables);
 
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("catalog", catalog);
         payload.put("schema", schema);
-        payload.put("provider", "native registry schema: tables declared from the contracts and the lake's pointers,"
-                + " built on first use");
+        payload.put("provider", "native registry schema: Parquet datasets declared from the contracts and the lake's"
+                + " pointers, built on first use; Delta datasets as the file list of the selected snapshot");
         payload.put("tables", tables);
         payload.put("not_materialized", missing);
         List<String> problems = checkInformationSchema(catalog, schema, expectedColumns);
