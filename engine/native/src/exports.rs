@@ -10,7 +10,7 @@ use arrow::ffi::FFI_ArrowSchema;
 use arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use jni::JNIEnv;
 use jni::objects::{JByteArray, JClass, JLongArray, JObject, JObjectArray, JString};
-use jni::sys::{jbyteArray, jlong, jobjectArray, jstring};
+use jni::sys::{jboolean, jbyteArray, jlong, jobjectArray, jstring};
 
 use crate::errors::{BridgeError, BridgeResult, guard};
 use crate::object_stores::S3StoreSpec;
@@ -526,6 +526,34 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_putObject<'local>(
 }
 
 #[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_putObjectIfAbsent<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+    bytes: JByteArray<'local>,
+) -> jboolean {
+    guard(&mut env, 0, |env| {
+        let location = string(env, &location)?;
+        let bytes = env.convert_byte_array(&bytes)?;
+        Ok(u8::from(session(handle)?.objects().put_if_absent(&location, bytes)?))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_deleteObject<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    location: JString<'local>,
+) -> jboolean {
+    guard(&mut env, 0, |env| {
+        let location = string(env, &location)?;
+        Ok(u8::from(session(handle)?.objects().delete_one(&location)?))
+    })
+}
+
+#[unsafe(no_mangle)]
 pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listObjects<'local>(
     mut env: JNIEnv<'local>,
     _class: JClass<'local>,
@@ -535,7 +563,10 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listObjects<'local
     guard(&mut env, std::ptr::null_mut(), |env| {
         let location = string(env, &location)?;
         let listed = session(handle)?.objects().list(&location)?;
-        let flat: Vec<String> = listed.into_iter().flat_map(|o| [o.path, o.size.to_string()]).collect();
+        let flat: Vec<String> = listed
+            .into_iter()
+            .flat_map(|o| [o.path, o.size.to_string(), o.last_modified_ms.to_string()])
+            .collect();
         string_array(env, &flat)
     })
 }

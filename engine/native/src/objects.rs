@@ -14,7 +14,7 @@ use datafusion::parquet::errors::ParquetError;
 use datafusion::parquet::file::metadata::ParquetMetaDataReader;
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
 use crate::errors::BridgeResult;
 use crate::runtime::runtime;
@@ -23,10 +23,12 @@ pub struct ObjectOps<'a> {
     ctx: &'a SessionContext,
 }
 
-/// One listed object: its path relative to the listed location, and its size in bytes.
+/// One listed object: its path relative to the listed location, its size in bytes and when it
+/// was last modified (milliseconds since the epoch).
 pub struct ListedObject {
     pub path: String,
     pub size: u64,
+    pub last_modified_ms: i64,
 }
 
 /// What one column chunk of a Parquet file was written with, read from the file's footer.
@@ -90,6 +92,28 @@ impl<'a> ObjectOps<'a> {
         Ok(())
     }
 
+    /// Writes the whole object only if nothing is there yet (a conditional PUT with
+    /// `If-None-Match: *` on S3, an exclusive create locally); false when something was.
+    pub fn put_if_absent(&self, location: &str, bytes: Vec<u8>) -> BridgeResult<bool> {
+        let (store, path) = self.resolve(location)?;
+        let options = PutOptions::from(PutMode::Create);
+        match runtime().block_on(store.put_opts(&path, PutPayload::from(bytes), options)) {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) | Err(object_store::Error::Precondition { .. }) => Ok(false),
+            Err(e) => Err(DataFusionError::from(e).into()),
+        }
+    }
+
+    /// Deletes exactly this object; false when it was not there.
+    pub fn delete_one(&self, location: &str) -> BridgeResult<bool> {
+        let (store, path) = self.resolve(location)?;
+        match runtime().block_on(store.delete(&path)) {
+            Ok(()) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(DataFusionError::from(e).into()),
+        }
+    }
+
     /// Every object under the location (recursively), sorted by path.
     pub fn list(&self, location: &str) -> BridgeResult<Vec<ListedObject>> {
         let (store, prefix) = self.resolve(location)?;
@@ -102,7 +126,11 @@ impl<'a> ObjectOps<'a> {
             .map(|meta| {
                 let full = meta.location.as_ref();
                 let relative = full.get(base..).unwrap_or(full).trim_start_matches('/');
-                ListedObject { path: relative.to_string(), size: meta.size }
+                ListedObject {
+                    path: relative.to_string(),
+                    size: meta.size,
+                    last_modified_ms: meta.last_modified.timestamp_millis(),
+                }
             })
             .collect();
         listed.sort_by(|a, b| a.path.cmp(&b.path));

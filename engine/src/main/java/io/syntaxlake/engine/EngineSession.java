@@ -261,12 +261,25 @@ public final class EngineSession implements AutoCloseable {
         handle.run(h -> NativeBridge.putObject(h, location, bytes));
     }
 
+    /**
+     * Writes the whole object only if nothing is at the location yet (a conditional PUT on S3, an
+     * exclusive create locally); false when something was. What a log commit needs.
+     */
+    public boolean writeObjectIfAbsent(String location, byte[] bytes) {
+        return handle.call(h -> NativeBridge.putObjectIfAbsent(h, location, bytes));
+    }
+
+    /** Deletes exactly the object at the location; false when there was none. */
+    public boolean deleteObject(String location) {
+        return handle.call(h -> NativeBridge.deleteObject(h, location));
+    }
+
     /** Every object under a location, recursively, sorted by path. */
     public List<StoredObject> listObjects(String location) {
         String[] flat = handle.call(h -> NativeBridge.listObjects(h, location));
-        List<StoredObject> out = new ArrayList<>(flat.length / 2);
-        for (int i = 0; i + 1 < flat.length; i += 2) {
-            out.add(new StoredObject(flat[i], Long.parseLong(flat[i + 1])));
+        List<StoredObject> out = new ArrayList<>(flat.length / 3);
+        for (int i = 0; i + 2 < flat.length; i += 3) {
+            out.add(new StoredObject(flat[i], Long.parseLong(flat[i + 1]), Long.parseLong(flat[i + 2])));
         }
         return out;
     }

@@ -53,6 +53,10 @@ final class NativeBridge {
 
     static native byte[] getObject(long handle, String location);
 
+    static native boolean putObjectIfAbsent(long handle, String location, byte[] bytes);
+
+    static native boolean deleteObject(long handle, String location);
+
     static native void putObject(long handle, String location, byte[] bytes);
 
     static native String[] listObjects(long handle, String location);

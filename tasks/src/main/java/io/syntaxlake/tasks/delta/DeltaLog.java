@@ -16,6 +16,7 @@ import io.delta.kernel.internal.actions.SingleAction;
 import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
+import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.tasks.lake.LakeLocation;
 import java.io.IOException;
@@ -35,25 +36,41 @@ import org.apache.hadoop.conf.Configuration;
  * API in 4.4 (no public remove at all), so every use of them is here, in one place to revisit
  * when kernel's API moves.
  *
- * <p>Local tables only for now: the default engine reaches S3 only through hadoop-aws and the
- * AWS SDK bundle (641 MB), and its S3 log store serializes writers inside one JVM only; a Delta
- * location on {@code s3://} is refused with that reason.
+ * <p>Local tables go through kernel's Hadoop file system. Tables on {@code s3://} go through
+ * {@link ObjectStoreFileIO}, the engine session's own object stores, whose commits are
+ * conditional PUTs: Hadoop would need hadoop-aws with the 641 MB AWS SDK bundle, and its S3 log
+ * store keeps writers apart inside one JVM only.
  */
 public final class DeltaLog {
     public static final String ENGINE_INFO = "syntaxlake/0.1";
 
-    private final Engine engine = DefaultEngine.create(new Configuration());
+    private final Engine local = DefaultEngine.create(new Configuration());
+    private final Engine objectStores;
 
-    public Engine engine() {
-        return engine;
+    /** Local tables only. */
+    public DeltaLog() {
+        this.objectStores = null;
     }
 
-    /** The kernel's form of a table location: an absolute {@code file:} URI without a trailing slash. */
-    public static String tablePath(LakeLocation location) {
-        if (location.isS3()) {
-            throw new TaskFailedException("Delta table " + location + ": Delta on s3:// is not supported yet (kernel's"
-                    + " default engine needs hadoop-aws and writes safely from one JVM only); use a local lake", List.of());
+    /** Local tables, and tables in the session's {@code s3://} stores. */
+    public DeltaLog(EngineSession session) {
+        this.objectStores = DefaultEngine.create(new ObjectStoreFileIO(session));
+    }
+
+    /** The kernel engine for a table path. */
+    public Engine engine(String tablePath) {
+        if (tablePath.startsWith("file:") || tablePath.startsWith("/")) {
+            return local;
         }
+        if (objectStores == null) {
+            throw new TaskFailedException("Delta table " + tablePath + ": a table outside the local file system needs"
+                    + " a DeltaLog over the engine session's object stores", List.of());
+        }
+        return objectStores;
+    }
+
+    /** The kernel's form of a table location: an absolute URL without a trailing slash. */
+    public static String tablePath(LakeLocation location) {
         String url = location.url();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
@@ -61,6 +78,7 @@ public final class DeltaLog {
     /** The snapshot the selector names; a missing table or version fails with the location. */
     public Snapshot snapshot(LakeLocation location, DeltaSelector selector) {
         String path = tablePath(location);
+        Engine engine = engine(path);
         try {
             SnapshotBuilder builder = TableManager.loadSnapshot(path);
             if (selector.version() != null) {
@@ -80,7 +98,7 @@ public final class DeltaLog {
     /** Whether a Delta table exists at the location. */
     public boolean exists(LakeLocation location) {
         try {
-            TableManager.loadSnapshot(tablePath(location)).build(engine);
+            TableManager.loadSnapshot(tablePath(location)).build(engine(tablePath(location)));
             return true;
         } catch (TableNotFoundException e) {
             return false;
@@ -91,7 +109,7 @@ public final class DeltaLog {
     public List<DeltaFile> files(Snapshot snapshot) {
         List<DeltaFile> out = new ArrayList<>();
         Scan scan = snapshot.getScanBuilder().build();
-        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine(snapshot.getPath()), true)) {
             while (batches.hasNext()) {
                 try (CloseableIterator<Row> rows = batches.next().getRows()) {
                     while (rows.hasNext()) {
@@ -147,7 +165,7 @@ public final class DeltaLog {
         List<Row> out = new ArrayList<>();
         long now = System.currentTimeMillis();
         Scan scan = snapshot.getScanBuilder().build();
-        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine, true)) {
+        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine(snapshot.getPath()), true)) {
             while (batches.hasNext()) {
                 try (CloseableIterator<Row> rows = batches.next().getRows()) {
                     while (rows.hasNext()) {

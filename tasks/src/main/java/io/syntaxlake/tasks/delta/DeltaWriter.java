@@ -96,22 +96,23 @@ public final class DeltaWriter {
                     + target + " hold " + counted + ", nothing was committed", List.of());
         }
         boolean created = createIfMissing(contract, layout, tablePath);
+        var engine = log.engine(tablePath);
         String appId = "syntaxlake:" + outputKey;
         String prefix = "data/" + outputKey + "/";
         for (int attempt = 1; ; attempt++) {
             Snapshot base = log.snapshot(table, DeltaSelector.latest());
             checkIdentity(contract, table, base);
-            long txnVersion = base.getLatestTransactionVersion(log.engine(), appId).orElse(-1L) + 1;
+            long txnVersion = base.getLatestTransactionVersion(engine, appId).orElse(-1L) + 1;
             Transaction txn = base.buildUpdateTableTransaction(DeltaLog.ENGINE_INFO, Operation.WRITE)
                     .withTransactionId(appId, txnVersion)
-                    .build(log.engine());
+                    .build(engine);
             List<Row> actions = new ArrayList<>(replace ? log.removeActions(base, prefix) : List.of());
             int removed = actions.size();
-            actions.addAll(appendActions(txn, files));
+            actions.addAll(appendActions(engine, txn, files));
             try {
-                TransactionCommitResult result = txn.commit(log.engine(), CloseableIterable.inMemoryIterable(
+                TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(
                         io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
-                runHooks(result);
+                runHooks(engine, result);
                 return new Committed(result.getVersion(), created, target.url(), rows, files.size(),
                         files.stream().mapToLong(DataFile::size).sum(), removed, appId, txnVersion, attempt);
             } catch (ConcurrentWriteException e) {
@@ -142,8 +143,8 @@ public final class DeltaWriter {
                             DeltaSchemas.toDelta(contract.schema()), DeltaLog.ENGINE_INFO)
                     .withDataLayoutSpec(spec)
                     .withTableProperties(properties)
-                    .build(log.engine());
-            create.commit(log.engine(), CloseableIterable.emptyIterable());
+                    .build(log.engine(tablePath));
+            create.commit(log.engine(tablePath), CloseableIterable.emptyIterable());
             return true;
         } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
             return false; // another writer created it first: append to theirs
@@ -159,8 +160,8 @@ public final class DeltaWriter {
         }
     }
 
-    private List<Row> appendActions(Transaction txn, List<DataFile> files) {
-        Row state = txn.getTransactionState(log.engine());
+    private List<Row> appendActions(io.delta.kernel.engine.Engine engine, Transaction txn, List<DataFile> files) {
+        Row state = txn.getTransactionState(engine);
         Map<Map<String, String>, List<DataFileStatus>> byPartition = new LinkedHashMap<>();
         for (DataFile file : files) {
             DataFileStatistics stats = new DataFileStatistics(file.records(), Map.of(), Map.of(), Map.of(), Optional.empty());
@@ -171,8 +172,8 @@ public final class DeltaWriter {
         for (var group : byPartition.entrySet()) {
             Map<String, Literal> values = new LinkedHashMap<>();
             group.getKey().forEach((column, value) -> values.put(column, Literal.ofString(value)));
-            DataWriteContext context = Transaction.getWriteContext(log.engine(), state, values);
-            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(log.engine(), state,
+            DataWriteContext context = Transaction.getWriteContext(engine, state, values);
+            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(engine, state,
                     io.delta.kernel.internal.util.Utils.toCloseableIterator(group.getValue().iterator()), context)) {
                 rows.forEachRemaining(actions::add);
             } catch (IOException e) {
@@ -182,10 +183,10 @@ public final class DeltaWriter {
         return actions;
     }
 
-    private void runHooks(TransactionCommitResult result) {
+    private void runHooks(io.delta.kernel.engine.Engine engine, TransactionCommitResult result) {
         for (PostCommitHook hook : result.getPostCommitHooks()) {
             try {
-                hook.threadSafeInvoke(log.engine());
+                hook.threadSafeInvoke(engine);
             } catch (IOException e) {
                 // checkpoints and checksums only speed up reading; the commit itself has landed
                 System.getLogger(DeltaWriter.class.getName()).log(System.Logger.Level.WARNING,

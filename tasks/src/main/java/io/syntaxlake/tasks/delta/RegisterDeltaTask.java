@@ -63,7 +63,7 @@ public final class RegisterDeltaTask {
         payload.put("path", location.url());
         payload.put("selector", selector.toString());
         payload.put("delta_version", snapshot.getVersion());
-        payload.put("delta_timestamp", Instant.ofEpochMilli(snapshot.getTimestamp(log.engine())).toString());
+        payload.put("delta_timestamp", Instant.ofEpochMilli(snapshot.getTimestamp(log.engine(snapshot.getPath()))).toString());
         payload.put("files", files.size());
         payload.put("bytes", files.stream().mapToLong(DeltaFile::size).sum());
         payload.put("rows_in_log_stats", files.stream().allMatch(f -> f.numRecords().isPresent())
