@@ -80,7 +80,10 @@ public final class DeltaWriter {
                     + "' must be letters, digits and _ . = - only", List.of());
         }
         String tablePath = DeltaLog.tablePath(table);
-        LakeLocation target = table.child("data").child(outputKey).child(attemptId);
+        // a directory of its own for every attempt, even a rerun with the same id: files a killed
+        // attempt left behind must never be listed (and committed) as this attempt's
+        String attemptDir = attemptId + "-" + java.util.UUID.randomUUID();
+        LakeLocation target = table.child("data").child(outputKey).child(attemptDir);
         long rows = ((Number) session.collect(MaterializeTask.copyStatement(contract, layout, sourceTable, target.url()))
                 .single()).longValue();
         WrittenFiles written = new WrittenFiles(session, target.url());
@@ -89,7 +92,8 @@ public final class DeltaWriter {
             throw new TaskFailedException("Delta write to " + table + ": the files written under " + target
                     + " do not match the contract, nothing was committed: " + String.join("; ", drift), List.of());
         }
-        List<DataFile> files = dataFiles(target, written.rowCounts(), layout.partitionBy());
+        List<DataFile> files = dataFiles(target, "data/" + outputKey + "/" + attemptDir + "/", written.rowCounts(),
+                layout.partitionBy());
         long counted = files.stream().mapToLong(DataFile::records).sum();
         if (counted != rows) {
             throw new TaskFailedException("Delta write to " + table + ": COPY wrote " + rows + " rows but the files under "
@@ -199,7 +203,12 @@ public final class DeltaWriter {
     private record DataFile(String url, long size, Map<String, String> partitionValues, long records) {
     }
 
-    private List<DataFile> dataFiles(LakeLocation target, Map<String, Long> rowCounts, List<String> partitionColumns) {
+    /**
+     * The files under {@code target}, which is {@code tableRelative} under the table root; the
+     * row counts are keyed by the engine's file names, which end with that relative path.
+     */
+    private List<DataFile> dataFiles(LakeLocation target, String tableRelative, Map<String, Long> rowCounts,
+                                     List<String> partitionColumns) {
         List<DataFile> out = new ArrayList<>();
         for (StoredObject object : session.listObjects(target.url())) {
             if (!object.path().endsWith(".parquet")) {
@@ -213,7 +222,8 @@ public final class DeltaWriter {
                 }
             }
             String url = target.url() + object.path();
-            long records = rowCounts.entrySet().stream().filter(e -> url.endsWith(e.getKey()) || e.getKey().endsWith(object.path()))
+            String suffix = "/" + tableRelative + object.path();
+            long records = rowCounts.entrySet().stream().filter(e -> ("/" + e.getKey()).endsWith(suffix))
                     .mapToLong(Map.Entry::getValue).findFirst().orElse(0L);
             out.add(new DataFile(url, object.size(), values, records));
         }
