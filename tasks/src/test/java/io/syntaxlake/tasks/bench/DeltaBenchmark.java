@@ -81,7 +81,7 @@ public final class DeltaBenchmark {
                     }
                 }
                 System.out.println(json.append('}'));
-                deleteTree(root);
+                BenchFiles.deleteTree(root);
             }
         }
     }
@@ -92,14 +92,6 @@ public final class DeltaBenchmark {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> log == (p.toString().contains("_delta_log") || p.toString().contains("pointers")))
                     .mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

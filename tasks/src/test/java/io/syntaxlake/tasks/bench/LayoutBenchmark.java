@@ -74,15 +74,7 @@ public final class LayoutBenchmark {
                     }
                 }
                 System.out.println(json.append('}'));
-                deleteTree(root);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                BenchFiles.deleteTree(root);
             }
         }
     }
