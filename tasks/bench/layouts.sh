@@ -7,17 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 python="${SYNTAXLAKE_PYTHON:-python3}"
-stdlib="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
 work="${BENCH_DIR:-$HOME/.cache/syntaxlake/bench}/layouts"
 rounds="${BENCH_ROUNDS:-3}"; iterations="${BENCH_ITERATIONS:-5}"
-rm -rf "$work" && mkdir -p "$work"
-./syntaxlake extract ast --source "$stdlib" --out "$work/staging" --repo cpython --exclude 'site-packages/*' > /dev/null
-# one reactor build, so the tasks module resolves the engine from its target directories
-./mvnw -B -q -pl engine,tasks -Dskip.cargo=true -DskipTests test-compile \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-cp="tasks/target/test-classes:tasks/target/classes:$(cat tasks/target/bench-classpath.txt)"
-java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx4g -cp "$cp" io.syntaxlake.tasks.bench.LayoutBenchmark \
-    "$work/staging" "$work" "$rounds" "$iterations" | tee "$work/results.jsonl"
+source tasks/bench/lake-bench.sh LayoutBenchmark
 "$python" - "$work/results.jsonl" <<'PY'
 import json, os, platform, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]

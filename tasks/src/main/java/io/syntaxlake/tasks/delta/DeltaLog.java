@@ -108,19 +108,22 @@ public final class DeltaLog {
     /** Every data file of the snapshot, with what the log says of it. */
     public List<DeltaFile> files(Snapshot snapshot) {
         List<DeltaFile> out = new ArrayList<>();
+        forEachScanFile(snapshot, scanFile -> out.add(file(scanFile)));
+        return out;
+    }
+
+    /** Hands every scan-file row of the snapshot (one per data file, with stats) to {@code action}. */
+    private void forEachScanFile(Snapshot snapshot, java.util.function.Consumer<Row> action) {
         Scan scan = snapshot.getScanBuilder().build();
         try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine(snapshot.getPath()), true)) {
             while (batches.hasNext()) {
                 try (CloseableIterator<Row> rows = batches.next().getRows()) {
-                    while (rows.hasNext()) {
-                        out.add(file(rows.next()));
-                    }
+                    rows.forEachRemaining(action);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the files of Delta table " + snapshot.getPath(), e);
         }
-        return out;
     }
 
     private static DeltaFile file(Row scanFile) {
@@ -131,9 +134,8 @@ public final class DeltaLog {
         int stats = add.getSchema().indexOf("stats");
         Optional<Long> records = stats >= 0 && !add.isNullAt(stats)
                 ? DataFileStatistics.getNumRecords(add.getString(stats)) : Optional.empty();
-        String logPath = add.getString(add.getSchema().indexOf("path"));
         return new DeltaFile(normalized(status.getPath()), status.getSize(), partitions, deletionVector,
-                records.map(OptionalLong::of).orElse(OptionalLong.empty()), logPath);
+                records.map(OptionalLong::of).orElse(OptionalLong.empty()));
     }
 
     /**
@@ -164,27 +166,17 @@ public final class DeltaLog {
         String absolutePrefix = normalized(snapshot.getPath()).replaceAll("/?$", "/") + prefix;
         List<Row> out = new ArrayList<>();
         long now = System.currentTimeMillis();
-        Scan scan = snapshot.getScanBuilder().build();
-        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine(snapshot.getPath()), true)) {
-            while (batches.hasNext()) {
-                try (CloseableIterator<Row> rows = batches.next().getRows()) {
-                    while (rows.hasNext()) {
-                        Row add = rows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-                        String path = add.getString(add.getSchema().indexOf("path"));
-                        // log paths are URIs: relative to the root (what this writer records) or absolute
-                        URI logUri = URI.create(path);
-                        String absolute = logUri.isAbsolute() && "file".equals(logUri.getScheme())
-                                ? Path.of(logUri).toUri().toString() : path;
-                        if (path.startsWith(prefix) || absolute.startsWith(absolutePrefix)) {
-                            out.add(SingleAction.createRemoveFileSingleAction(
-                                    new AddFile(add).toRemoveFileRow(true, Optional.of(now))));
-                        }
-                    }
-                }
+        forEachScanFile(snapshot, scanFile -> {
+            Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            String path = add.getString(add.getSchema().indexOf("path"));
+            // log paths are URIs: relative to the root (what this writer records) or absolute
+            URI logUri = URI.create(path);
+            String absolute = logUri.isAbsolute() && "file".equals(logUri.getScheme())
+                    ? Path.of(logUri).toUri().toString() : path;
+            if (path.startsWith(prefix) || absolute.startsWith(absolutePrefix)) {
+                out.add(SingleAction.createRemoveFileSingleAction(new AddFile(add).toRemoveFileRow(true, Optional.of(now))));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the files of Delta table " + snapshot.getPath(), e);
-        }
+        });
         return out;
     }
 }

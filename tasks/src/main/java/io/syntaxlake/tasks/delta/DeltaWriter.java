@@ -157,11 +157,17 @@ public final class DeltaWriter {
 
     /** A table written under another contract is never appended to. */
     static void checkIdentity(DatasetContract contract, LakeLocation table, Snapshot snapshot) {
+        identityMismatch(contract, snapshot).ifPresent(mismatch -> {
+            throw new TaskFailedException("Delta table " + table + " was " + mismatch, List.of());
+        });
+    }
+
+    /** How the schema identity the table records differs from the contract's; empty when it does not (or none is recorded). */
+    static Optional<String> identityMismatch(DatasetContract contract, Snapshot snapshot) {
         String recorded = snapshot.getTableProperties().get(IDENTITY_PROPERTY);
-        if (recorded != null && !recorded.equals(contract.identityHash())) {
-            throw new TaskFailedException("Delta table " + table + " was written under schema identity " + recorded
-                    + ", the contract of " + contract.name() + " is " + contract.identityHash(), List.of());
-        }
+        return recorded == null || recorded.equals(contract.identityHash()) ? Optional.empty()
+                : Optional.of("written under schema identity " + recorded + ", the contract of " + contract.name()
+                        + " is " + contract.identityHash());
     }
 
     private List<Row> appendActions(io.delta.kernel.engine.Engine engine, Transaction txn, List<DataFile> files) {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -110,12 +109,9 @@ public final class RegisterDeltaTask {
         if (contract == null) {
             return new Schema(logSchema.getFields().stream().filter(f -> !partitions.contains(f.getName())).toList());
         }
-        String recorded = snapshot.getTableProperties().get(DeltaWriter.IDENTITY_PROPERTY);
-        if (recorded != null && !recorded.equals(contract.identityHash())) {
-            problems.add("written under schema identity " + recorded + ", the contract's is " + contract.identityHash());
-        }
-        Schema expected = new Schema(contract.schema().getFields().stream().map(RegisterDeltaTask::withoutMetadata).toList());
-        problems.addAll(SchemaDiff.of(expected, logSchema, false));
+        DeltaWriter.identityMismatch(contract, snapshot).ifPresent(problems::add);
+        // Delta schemas carry no field metadata: names, types and nullability are compared
+        problems.addAll(SchemaDiff.of(contract.schema(), logSchema, false));
         DatasetContract.Layout layout = contract.table().layouts().values().stream()
                 .filter(l -> l.partitionBy().equals(partitions)).findFirst().orElse(null);
         if (layout == null) {
@@ -124,10 +120,5 @@ public final class RegisterDeltaTask {
             return logSchema;
         }
         return contract.fileSchema(layout);
-    }
-
-    private static Field withoutMetadata(Field field) {
-        return new Field(field.getName(), new org.apache.arrow.vector.types.pojo.FieldType(field.isNullable(),
-                field.getType(), null), field.getChildren().stream().map(RegisterDeltaTask::withoutMetadata).toList());
     }
 }
