@@ -75,24 +75,18 @@ public final class RegistryCatalogTask {
         List<String> missing = new ArrayList<>();
         Map<String, List<String>> expectedColumns = new LinkedHashMap<>();
         for (DatasetContract contract : contracts) {
+            String qualified = catalog + "." + schema + "." + contract.name();
+            Map<String, Object> table = new LinkedHashMap<>();
             if (deltaLog.exists(lake.delta(contract.name()))) {
                 DeltaSelector selector = selectors.getOrDefault(contract.name(), DeltaSelector.latest());
                 RegisterDeltaTask.Resolved resolved = new RegisterDeltaTask(session, deltaLog)
                         .resolve(contract, lake.delta(contract.name()), selector, contract.name());
                 deltaTables.add(resolved.spec());
-                List<String> columns = new ArrayList<>(resolved.spec().fileSchema().getFields().stream()
-                        .map(Field::getName).toList());
-                columns.addAll(resolved.spec().partitionColumns());
-                expectedColumns.put(contract.name(), columns);
-                Map<String, Object> table = new LinkedHashMap<>();
-                table.put("name", contract.name());
-                table.put("qualified_name", catalog + "." + schema + "." + contract.name());
                 table.put("format", "delta");
                 table.put("selector", selector.toString());
                 table.put("delta", resolved.artifact().payload());
-                table.put("schema_identity_hash", contract.identityHash());
-                table.put("columns", columns);
-                tables.add(table);
+                tables.add(entry(contract, qualified, table, expectedColumns,
+                        resolved.spec().fileSchema(), resolved.spec().partitionColumns()));
                 continue;
             }
             DatasetGenerations generations = new DatasetGenerations(session, lake, contract.name());
@@ -106,21 +100,13 @@ public final class RegistryCatalogTask {
             String dataLocation = generations.location(committed.get().generation()).url();
             ListingTableSpec spec = RegisterDatasetTask.listingSpec(contract, contract.name(), dataLocation, layout);
             specs.add(spec);
-            List<String> columns = new ArrayList<>(spec.fileSchema().getFields().stream().map(Field::getName).toList());
-            columns.addAll(layout.partitionBy());
-            expectedColumns.put(contract.name(), columns);
-            Map<String, Object> table = new LinkedHashMap<>();
-            table.put("name", contract.name());
-            table.put("qualified_name", catalog + "." + schema + "." + contract.name());
             table.put("format", "parquet");
             table.put("data_location", dataLocation);
             table.put("generation", committed.get().generation());
             table.put("run_id", committed.get().runId());
             table.put("rows", committed.get().rows());
             table.put("layout", layoutName);
-            table.put("schema_identity_hash", contract.identityHash());
-            table.put("columns", columns);
-            tables.add(table);
+            tables.add(entry(contract, qualified, table, expectedColumns, spec.fileSchema(), layout.partitionBy()));
         }
         session.registerRegistrySchema(catalog, schema, specs, deltaTables);
 
@@ -141,6 +127,26 @@ public final class RegistryCatalogTask {
         }
         List<String> names = tables.stream().map(t -> (String) t.get("qualified_name")).toList();
         return new TaskResult<>(names, List.of(artifact));
+    }
+
+    /**
+     * One table's artifact entry: its names and identity, the format's {@code details}, and the
+     * columns information_schema must show (file columns, then partition columns), which are also
+     * recorded in {@code expectedColumns}.
+     */
+    private static Map<String, Object> entry(DatasetContract contract, String qualifiedName, Map<String, Object> details,
+                                             Map<String, List<String>> expectedColumns,
+                                             org.apache.arrow.vector.types.pojo.Schema fileSchema, List<String> partitions) {
+        List<String> columns = new ArrayList<>(fileSchema.getFields().stream().map(Field::getName).toList());
+        columns.addAll(partitions);
+        expectedColumns.put(contract.name(), columns);
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("name", contract.name());
+        table.put("qualified_name", qualifiedName);
+        table.putAll(details);
+        table.put("schema_identity_hash", contract.identityHash());
+        table.put("columns", columns);
+        return table;
     }
 
     /** What information_schema shows of the published schema, against what was declared. */
