@@ -184,7 +184,7 @@ def resolve(contract: dict, type_spec):
     if isinstance(type_spec, str):
         if type_spec.startswith("@"):
             return resolve(contract, contract["types"][type_spec[1:]])
-        assert type_spec in INT_RANGES or type_spec in ("utf8", "bool", "float64", "binary"), type_spec
+        assert type_spec in INT_RANGES or type_spec in ("utf8", "bool", "float64", "binary", "timestamp_us_utc"), type_spec
         return type_spec
     if "list" in type_spec:
         return {"list": resolve(contract, type_spec["list"])}
@@ -526,3 +526,32 @@ def test_cst_contract_shape(cst_contract):
         "nodes[].attrs", "edges[].attrs", "parse_errors[].meta", "refs[].attrs",
         "imports[].attrs", "callsites[].attrs", "defs[].attrs", "attrs",
     ]
+
+
+# --------------------------------------------------------------------------- every contract
+
+
+def test_every_contract_names_itself_and_uses_known_types():
+    names = sorted(f[:-5] for f in os.listdir(CONTRACTS_DIR) if f.endswith(".json"))
+    assert {"ast_files_v1", "libcst_files_v1", "manifest_runs_v1", "manifest_tasks_v1",
+            "manifest_artifacts_v1"} <= set(names)
+    for name in names:
+        contract = load_contract(name)
+        assert contract["name"] == name
+        assert name.endswith("_v" + str(contract["version"]))
+        row_type(contract)  # resolves every type, or fails on an unknown one
+        assert contract["table"]["default_layout"] in contract["table"]["layouts"]
+        assert "prefix" in contract["views"] and "identity" in contract["views"]
+
+
+@pytest.mark.parametrize("name", ["manifest_runs_v1", "manifest_tasks_v1", "manifest_artifacts_v1"])
+def test_manifest_contracts_are_flat_and_keyed(name):
+    contract = load_contract(name)
+    fields = {f["name"]: resolve_field(contract, f) for f in contract["fields"]}
+    assert all(isinstance(f["type"], str) for f in fields.values()), "flat: no nested types"
+    keys = json.loads(contract["schema_metadata"]["key_fields"])
+    assert keys == contract["views"]["identity"]
+    assert all(fields[k]["nullable"] is False for k in keys)
+    assert contract["table"]["layouts"][contract["table"]["default_layout"]]["partition_by"] == []
+    stamps = [n for n, f in fields.items() if f["type"] == "timestamp_us_utc"]
+    assert stamps and all(n.endswith("_at") for n in stamps)

@@ -17,7 +17,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Reads a dataset contract from its JSON form (config/contracts, packaged into the engine jar
  * under {@code contracts/}). Types are written as names ({@code utf8}, {@code int32},
- * {@code bool}, ...), {@code {"list": type}}, {@code {"struct": [fields]}},
+ * {@code bool}, {@code timestamp_us_utc}, ...), {@code {"list": type}}, {@code {"struct": [fields]}},
  * {@code {"map": {"key": type, "value": type}}} or {@code "@name"} for a named type; field
  * metadata as an object or {@code "@name"} of a metadata set. Fields are nullable unless they say
  * {@code "nullable": false}; list items are nullable and named {@code item}; maps follow
@@ -74,8 +74,9 @@ public final class ContractLoader {
         }
 
         private DatasetContract.ViewSpec views(JsonNode views) {
+            // a flat dataset (the manifest tables) has no nested lists, hence no list views and no record column
             Map<String, String> lists = new LinkedHashMap<>();
-            required(views, "lists").fields().forEachRemaining(e -> lists.put(e.getKey(), e.getValue().asText()));
+            views.path("lists").fields().forEachRemaining(e -> lists.put(e.getKey(), e.getValue().asText()));
             Map<String, Map<String, String>> typedAttrs = new LinkedHashMap<>();
             views.path("typed_attrs").fields().forEachRemaining(e -> typedAttrs.put(e.getKey(), strings(e.getValue())));
             Map<String, String> attrViews = new LinkedHashMap<>();
@@ -84,7 +85,7 @@ public final class ContractLoader {
             views.path("prepared").fields().forEachRemaining(e -> prepared.put(e.getKey(), new DatasetContract.PreparedLookup(
                     text(e.getValue(), "view"), text(e.getValue(), "column"), text(e.getValue(), "type"))));
             return new DatasetContract.ViewSpec(text(views, "prefix"), stringList(views.path("identity")), lists,
-                    typedAttrs, attrViews, text(views, "record_column"), prepared);
+                    typedAttrs, attrViews, views.path("record_column").asText(null), prepared);
         }
 
         private DatasetContract.TableSpec table(JsonNode table) {
@@ -160,6 +161,8 @@ public final class ContractLoader {
                 case "int64" -> new ArrowType.Int(64, true);
                 case "float64" -> new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE);
                 case "binary" -> ArrowType.Binary.INSTANCE;
+                // what Delta calls timestamp and Parquet TIMESTAMP(MICROS, adjusted to UTC)
+                case "timestamp_us_utc" -> new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MICROSECOND, "UTC");
                 default -> throw new IllegalArgumentException("unknown type name '" + name + "'");
             };
         }

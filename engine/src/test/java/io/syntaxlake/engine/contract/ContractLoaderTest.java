@@ -71,6 +71,34 @@ class ContractLoaderTest {
     }
 
     @Test
+    void manifestContractsAreFlatKeyedTablesWithUtcMicrosecondTimestamps() {
+        Map<String, String> pinned = Map.of(
+                "manifest_runs_v1", "640f6761f2ed71f67d6617bb64974fb46ddf896ade04dbb9e02e3b59fd1f7e8c",
+                "manifest_tasks_v1", "fa1c33dedfab7af6dede933351ff962fe38aeae7d4652349b86713526d8ce593",
+                "manifest_artifacts_v1", "c028290a721a7a58d4efb914bef91abbe5a46b57053db12d850fab8158c61abe");
+        for (var entry : pinned.entrySet()) {
+            DatasetContract contract = ContractLoader.load(entry.getKey());
+            assertEquals(entry.getKey(), contract.schema().getCustomMetadata().get("schema_name"));
+            assertEquals(entry.getValue(), contract.identityHash(), entry.getKey());
+            assertEquals(List.of(), contract.table().layout().partitionBy());
+            assertTrue(contract.views().lists().isEmpty());
+            assertEquals(null, contract.views().recordColumn(), "a flat dataset has no record column");
+            for (Field field : contract.schema().getFields()) {
+                assertTrue(field.getChildren().isEmpty(), field.getName());
+            }
+            for (String key : contract.views().identity()) {
+                assertFalse(contract.field(key).isNullable(), key);
+            }
+        }
+        DatasetContract runs = ContractLoader.load("manifest_runs_v1");
+        assertEquals(new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MICROSECOND, "UTC"),
+                runs.field("started_at").getType());
+        assertTrue(runs.field("ended_at").isNullable());
+        assertFalse(runs.field("started_at").isNullable());
+        assertEquals("[\"run_id\"]", runs.schema().getCustomMetadata().get("key_fields"));
+    }
+
+    @Test
     void canonicalTextAndHashFollowTheDocumentedForm() {
         Schema schema = new Schema(List.of(
                 new Field("a", new FieldType(false, new ArrowType.Int(32, true), null, Map.of("k", "v")), null),
