@@ -48,7 +48,9 @@ import java.util.regex.Pattern;
  * transaction id {@code (syntaxlake:<key>, n)}, one more than the key's last; two writers of the
  * same key cannot both commit the same n, and the loser retries on the new snapshot (removing
  * the winner's output if it replaces). Appends of different keys are blind appends, which
- * kernel rebases on each other.
+ * kernel rebases on each other. A write of no rows adds no file (COPY writes none); replacing,
+ * it still removes the key's previous output, and it commits nothing when there is nothing to
+ * remove.
  *
  * <p>Crash safety: nothing is visible before the commit (a single put-if-absent of the next log
  * file). A writer killed before it leaves files no snapshot references; {@link DeltaVacuumTask}
@@ -86,19 +88,8 @@ public final class DeltaWriter {
         LakeLocation target = table.child("data").child(outputKey).child(attemptDir);
         long rows = ((Number) session.collect(MaterializeTask.copyStatement(contract, layout, sourceTable, target.url()))
                 .single()).longValue();
-        WrittenFiles written = new WrittenFiles(session, target.url());
-        List<String> drift = written.schemaDrift(contract.fileSchema(layout), layout.partitionBy());
-        if (!drift.isEmpty()) {
-            throw new TaskFailedException("Delta write to " + table + ": the files written under " + target
-                    + " do not match the contract, nothing was committed: " + String.join("; ", drift), List.of());
-        }
-        List<DataFile> files = dataFiles(target, "data/" + outputKey + "/" + attemptDir + "/", written.rowCounts(),
-                layout.partitionBy());
-        long counted = files.stream().mapToLong(DataFile::records).sum();
-        if (counted != rows) {
-            throw new TaskFailedException("Delta write to " + table + ": COPY wrote " + rows + " rows but the files under "
-                    + target + " hold " + counted + ", nothing was committed", List.of());
-        }
+        List<DataFile> files = rows == 0 && !hasParquetFiles(target) ? List.of()
+                : checkedFiles(contract, layout, table, target, "data/" + outputKey + "/" + attemptDir + "/", rows);
         boolean created = createIfMissing(contract, layout, tablePath);
         var engine = log.engine(tablePath);
         String appId = "syntaxlake:" + outputKey;
@@ -113,6 +104,10 @@ public final class DeltaWriter {
             List<Row> actions = new ArrayList<>(replace ? log.removeActions(base, prefix) : List.of());
             int removed = actions.size();
             actions.addAll(appendActions(engine, txn, files));
+            if (actions.isEmpty()) {
+                // no rows to add and nothing of the key's to remove: the table already is what this write asks for
+                return new Committed(base.getVersion(), created, target.url(), 0, 0, 0, 0, appId, txnVersion - 1, attempt);
+            }
             try {
                 TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(
                         io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
@@ -128,6 +123,29 @@ public final class DeltaWriter {
                 }
             }
         }
+    }
+
+    /** COPY writes no file at all for no rows: such a write only removes (a replace) and adds nothing. */
+    private boolean hasParquetFiles(LakeLocation target) {
+        return session.listObjects(target.url()).stream().anyMatch(o -> o.path().endsWith(".parquet"));
+    }
+
+    /** The files under {@code target}, checked against the contract (footer schema) and the rows COPY reported. */
+    private List<DataFile> checkedFiles(DatasetContract contract, DatasetContract.Layout layout, LakeLocation table,
+                                        LakeLocation target, String tableRelative, long rows) {
+        WrittenFiles written = new WrittenFiles(session, target.url());
+        List<String> drift = written.schemaDrift(contract.fileSchema(layout), layout.partitionBy());
+        if (!drift.isEmpty()) {
+            throw new TaskFailedException("Delta write to " + table + ": the files written under " + target
+                    + " do not match the contract, nothing was committed: " + String.join("; ", drift), List.of());
+        }
+        List<DataFile> files = dataFiles(target, tableRelative, written.rowCounts(), layout.partitionBy());
+        long counted = files.stream().mapToLong(DataFile::records).sum();
+        if (counted != rows) {
+            throw new TaskFailedException("Delta write to " + table + ": COPY wrote " + rows + " rows but the files under "
+                    + target + " hold " + counted + ", nothing was committed", List.of());
+        }
+        return files;
     }
 
     /** Creates the table (version 0) with the contract's schema and partitioning, unless it exists. */
