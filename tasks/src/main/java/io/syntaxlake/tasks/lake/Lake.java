@@ -4,7 +4,8 @@ package io.syntaxlake.tasks.lake;
  * The layout of a lake root: {@code tables/<dataset>/} holds each dataset's data (and nothing
  * else, so that catalog autoload over {@code tables/} sees datasets only, with uniform Hive
  * partitions) and {@code pointers/<dataset>.json} names each dataset's committed generation;
- * {@code delta/<dataset>/} holds a dataset kept as a Delta table instead.
+ * {@code delta/<dataset>/} holds a dataset kept as a Delta table instead; {@code manifest/<table>/}
+ * holds the manifest store's Delta tables (runs, tasks, artifacts).
  */
 public record Lake(LakeLocation root) {
 
@@ -23,5 +24,10 @@ public record Lake(LakeLocation root) {
 
     public String pointer(String dataset) {
         return root.child("pointers").file(dataset + ".json");
+    }
+
+    /** Where the manifest store keeps one of its Delta tables ({@code runs}, {@code tasks}, {@code artifacts}). */
+    public LakeLocation manifest(String table) {
+        return root.child("manifest").child(table);
     }
 }
