@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: sets up the Python environment (LibCST, pytest), runs the
-# extractor tests, then builds the DataFusion bridge with cargo (from scratch when its target
-# directory is empty), packages engine, tasks and application and runs all JVM tests.
+# extractor tests, starts a throwaway PostgreSQL server (the JDBC manifest store's tests), then
+# builds the DataFusion bridge with cargo (from scratch when its target directory is empty),
+# packages engine, tasks and application and runs all JVM tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/prerequisites.sh
 source deploy/local/python-env.sh
 "$SYNTAXLAKE_PYTHON" -m pytest -q tasks/src/test/python
+source deploy/local/postgres.sh
 ./mvnw -B verify "$@"
