@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: build SyntaxLake, write a small Parquet dataset into a local
-# lake with the engine, register it and query it. (The orchestration issue replaces this with
-# the full ast/cst pipelines over the Python standard library.)
+# The main job on a fresh machine: builds SyntaxLake, then runs the ast and cst pipelines over the
+# CPython standard library of the python3 on PATH into a local lake (./lake, or $SYNTAXLAKE_LAKE),
+# each printing its summary: files, rows, error rows, tables, run id, the manifest, a query to try.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/prerequisites.sh
-./mvnw -B -DskipTests package
+source deploy/local/python-env.sh
+if [[ ! -f routes/target/quarkus-app/quarkus-run.jar || "${SYNTAXLAKE_SKIP_BUILD:-}" != "1" ]]; then
+  ./mvnw -B -DskipTests package
+fi
 
 lake="${SYNTAXLAKE_LAKE:-$PWD/lake}"
-rm -rf "$lake/demo"
+stdlib="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
 mkdir -p "$lake"
-./syntaxlake sql \
-  "COPY (SELECT value AS id, 'module_' || (value % 10) AS module, value * 7 % 101 AS size FROM generate_series(1, 100000))
-     TO '$lake/demo/' STORED AS PARQUET PARTITIONED BY (module)" \
-  "CREATE EXTERNAL TABLE demo STORED AS PARQUET PARTITIONED BY (module) LOCATION '$lake/demo/'" \
-  "SELECT module, count(*) AS files, sum(size) AS total_size FROM demo GROUP BY module ORDER BY module" \
-  "SELECT version() AS engine"
-echo "main job: wrote and queried $lake/demo/ (try: ./syntaxlake sql \"CREATE EXTERNAL TABLE demo STORED AS PARQUET LOCATION '$lake/demo/'\" \"SELECT count(*) FROM demo\")"
+for route in ast-pipeline cst-pipeline; do
+  ./syntaxlake run "$route" --source "$stdlib" --lake "$lake" --repo cpython --exclude 'site-packages/*' "$@"
+done
+echo
+echo "main job: the standard library of $(python3 --version) is in the lake at $lake"
+echo "  ./syntaxlake runs --lake $lake"
+echo "  ./syntaxlake sql --lake $lake \"SELECT count(*) AS files, sum(cardinality(nodes)) AS nodes FROM ast_files_v1\""

@@ -2,7 +2,8 @@
 # Runs every test on a fresh machine: sets up the Python environment (LibCST, pytest), runs the
 # extractor tests, starts a throwaway PostgreSQL server (the JDBC manifest store's tests), then
 # builds the DataFusion bridge with cargo (from scratch when its target directory is empty),
-# packages engine, tasks and application and runs all JVM tests.
+# packages engine, tasks and application, runs all JVM tests, and checks the native build's input
+# (a sources-only native build: no GraalVM here).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/prerequisites.sh
@@ -10,3 +11,4 @@ source deploy/local/python-env.sh
 "$SYNTAXLAKE_PYTHON" -m pytest -q tasks/src/test/python
 source deploy/local/postgres.sh
 ./mvnw -B verify "$@"
+deploy/native/check-sources.sh

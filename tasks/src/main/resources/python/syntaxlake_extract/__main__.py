@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: os.cpu_count())")
         p.add_argument("--max-bytes", type=_non_negative_int, default=DEFAULT_MAX_BYTES, metavar="N",
                        help=f"files larger than this are not read (default {DEFAULT_MAX_BYTES})")
+        p.add_argument("--progress", action="store_true",
+                       help="print a progress line on stdout after every batch")
         p.add_argument("--batch-files", type=_positive_int, default=DEFAULT_BATCH_FILES, metavar="N",
                        help=f"files per batch / part file (default {DEFAULT_BATCH_FILES})")
     return parser
@@ -101,7 +103,7 @@ def _kind_functions(args):
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .harness import HarnessError, print_summary, run
+    from .harness import HarnessError, print_progress, print_summary, run
 
     row_fn, err_fn, errors_key = _kind_functions(args)
     excludes = [g for group in args.exclude for g in group]
@@ -118,6 +120,7 @@ def main(argv=None) -> int:
             max_bytes=args.max_bytes,
             batch_files=args.batch_files,
             errors_key=errors_key,
+            progress=print_progress if args.progress else None,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

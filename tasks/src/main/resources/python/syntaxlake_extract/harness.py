@@ -361,6 +361,7 @@ def run(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     batch_files: int = DEFAULT_BATCH_FILES,
     errors_key: str = "errors",
+    progress=None,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -412,6 +413,11 @@ def run(
     def add(stats):
         for k in totals:
             totals[k] += stats[k]
+        if progress is not None:
+            progress(totals["files"], len(items))
+
+    if progress is not None:
+        progress(0, len(items))
 
     workers = min(workers, len(batches))
     if workers <= 1:
@@ -445,6 +451,13 @@ def run(
         "seconds": round(time.perf_counter() - t0, 3),
         "parts": totals["parts"],
     }
+
+
+def print_progress(done: int, total: int, stream=None) -> None:
+    """One progress line (``{"progress":[done,total]}``); the summary stays the last line."""
+    stream = stream or sys.stdout
+    stream.write(json.dumps({"progress": [done, total]}, separators=(",", ":")) + "\n")
+    stream.flush()
 
 
 def print_summary(summary: dict, stream=None) -> None:

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syntaxlake.engine.EngineException;
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.QueryResult;
+import io.syntaxlake.routes.run.ManifestStores;
+import io.syntaxlake.routes.run.QueryableLake;
+import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.lake.Lake;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.util.List;
@@ -13,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./syntaxlake sql "<SQL>" ["<SQL>" ...] [--format table|csv|json]}: runs the statements
- * in order on one session and prints the result of each one that has columns (DDL has none).
+ * {@code ./syntaxlake sql "<SQL>" ["<SQL>" ...] [--lake DIR] [--format table|csv|json]}: runs the
+ * statements in order on one session and prints the result of each one that has columns (DDL has
+ * none). With {@code --lake} the session first holds the whole lake (see {@link QueryableLake}).
  */
 @Command(name = "sql", description = "Run SQL statements, in order, on one DataFusion session and print their results.")
 public class SqlCommand implements Callable<Integer> {
@@ -26,14 +31,25 @@ public class SqlCommand implements Callable<Integer> {
             description = "output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     ResultFormat format;
 
+    @Option(names = "--lake", paramLabel = "DIR",
+            description = "make a lake queryable first: its datasets, their views and manifest.runs/tasks/artifacts")
+    String lake;
+
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ManifestStores stores;
 
     @Override
     public Integer call() {
         PrintStream out = System.out;
         ResultPrinter printer = new ResultPrinter(format, json, out);
         try (EngineSession session = EngineSession.open()) {
+            if (lake != null) {
+                Lake parsed = Lakes.parse(lake);
+                QueryableLake.register(session, parsed, stores.forLake(parsed));
+            }
             for (String sql : statements) {
                 try (QueryResult result = session.sql(sql)) {
                     if (result.schema().getFields().isEmpty()) {
@@ -45,7 +61,7 @@ public class SqlCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+        } catch (EngineException | TaskFailedException | IllegalArgumentException | IllegalStateException e) {
             out.flush();
             System.err.println("syntaxlake sql: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return 1;

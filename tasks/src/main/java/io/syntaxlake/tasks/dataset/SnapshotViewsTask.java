@@ -48,22 +48,7 @@ public final class SnapshotViewsTask {
                 errors.put(view.name(), e.getMessage());
             }
         }
-        List<String> changes = new ArrayList<>();
-        if (!previous.isEmpty()) {
-            previous.forEach((view, tree) -> {
-                if (!trees.containsKey(view)) {
-                    changes.add(view + ": view removed");
-                }
-            });
-            trees.forEach((view, tree) -> {
-                String before = previous.get(view);
-                if (before == null) {
-                    changes.add(view + ": view added");
-                } else {
-                    changes.addAll(DfSchemaTree.diff(view, DfSchemaTree.parse(before), DfSchemaTree.parse(tree)));
-                }
-            });
-        }
+        List<String> changes = previous.isEmpty() ? List.of() : changes(previous, trees);
         String version = String.valueOf(session.collect("SELECT version() AS v").single());
         String prefix = contract.views().prefix();
         Map<String, Object> planPayload = new LinkedHashMap<>();
@@ -83,6 +68,25 @@ public final class SnapshotViewsTask {
         return new TaskResult<>(new Snapshot(trees, changes), List.of(
                 Artifact.of("datafusion_" + prefix + "_view_plans_v1", contract, planPayload),
                 Artifact.of("datafusion_" + prefix + "_dfschema_v1", contract, treePayload)));
+    }
+
+    /** Views removed, added, and column by column changes of the views in both, from {@code before} to {@code after}. */
+    public static List<String> changes(Map<String, String> before, Map<String, String> after) {
+        List<String> changes = new ArrayList<>();
+        before.forEach((view, tree) -> {
+            if (!after.containsKey(view)) {
+                changes.add(view + ": view removed");
+            }
+        });
+        after.forEach((view, tree) -> {
+            String earlier = before.get(view);
+            if (earlier == null) {
+                changes.add(view + ": view added");
+            } else {
+                changes.addAll(DfSchemaTree.diff(view, DfSchemaTree.parse(earlier), DfSchemaTree.parse(tree)));
+            }
+        });
+        return changes;
     }
 
     /** The view trees recorded in an earlier {@code datafusion_<p>_dfschema_v1} artifact. */

@@ -2,7 +2,9 @@ package io.syntaxlake.tasks.extract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +25,14 @@ public final class ExtractTask {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The extractor's exit code when libcst is not importable. */
     private static final int MISSING_DEPENDENCY = 3;
+    private static final String PROGRESS = "{\"progress\"";
 
     public ExtractResult run(ExtractRequest request) {
+        return run(request, ExtractProgress.NONE);
+    }
+
+    /** As {@link #run(ExtractRequest)}, reporting files done after every batch to {@code progress}. */
+    public ExtractResult run(ExtractRequest request, ExtractProgress progress) {
         if (!Files.isDirectory(request.source())) {
             throw new ExtractFailedException("the source " + request.source() + " is not a directory");
         }
@@ -34,7 +42,7 @@ public final class ExtractTask {
             Files.createDirectories(output.getParent());
             Path log = Files.createTempFile("syntaxlake-extract-", ".log");
             try {
-                JsonNode summary = runExtractor(request, staging, log);
+                JsonNode summary = runExtractor(request, staging, log, progress);
                 replace(output, staging);
                 return new ExtractResult(request.kind(), output, summary.path("files").asLong(),
                         summary.path("rows").asLong(), summary.path("error_rows").asLong(),
@@ -50,11 +58,12 @@ public final class ExtractTask {
         }
     }
 
-    private JsonNode runExtractor(ExtractRequest request, Path staging, Path log) throws IOException {
+    private JsonNode runExtractor(ExtractRequest request, Path staging, Path log, ExtractProgress progress)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(request.python(), "-m", ExtractorPackage.PACKAGE,
                 request.kind().command(), "--source", request.source().toAbsolutePath().toString(),
                 "--out", staging.toString(), "--workers", Integer.toString(request.workers()),
-                "--max-bytes", Long.toString(request.maxFileBytes())));
+                "--max-bytes", Long.toString(request.maxFileBytes()), "--progress"));
         request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
         for (String glob : request.excludes()) {
             command.addAll(List.of("--exclude", glob));
@@ -68,7 +77,18 @@ public final class ExtractTask {
             throw new ExtractFailedException("could not start the Python interpreter '" + request.python()
                     + "' (set SYNTAXLAKE_PYTHON to another one): " + e.getMessage(), e);
         }
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // progress lines while it runs, the summary as the last line
+        String last = "";
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(PROGRESS)) {
+                    JsonNode counts = JSON.readTree(line).path("progress");
+                    progress.files(counts.path(0).asLong(), counts.path(1).asLong());
+                } else if (!line.isBlank()) {
+                    last = line;
+                }
+            }
+        }
         int exit;
         try {
             exit = process.waitFor();
@@ -83,8 +103,7 @@ public final class ExtractTask {
             throw new ExtractFailedException("the " + request.kind().command() + " extractor failed on "
                     + request.source() + " with exit code " + exit + hint + ": " + stderr);
         }
-        String[] lines = stdout.strip().split("\n");
-        return JSON.readTree(lines[lines.length - 1]);
+        return JSON.readTree(last);
     }
 
     /** Swaps the new dataset in: the old one is moved aside first and deleted only afterwards. */

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 /** Removing whole directory trees (staging output, the extractor's temporary package). */
-final class FileTrees {
+public final class FileTrees {
     private FileTrees() {
     }
 
     /** Deletes {@code dir} and everything under it; nothing happens if it does not exist. */
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,0 +1,10 @@
+package io.syntaxlake.routes.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** The JSON body of {@code POST /api/runs}. */
+@RegisterForReflection
+public record RunRequestBody(String route, String source, String lake, String repo, String format,
+                             List<String> excludes, Boolean force) {
+}

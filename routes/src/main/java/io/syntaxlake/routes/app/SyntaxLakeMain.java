@@ -1,0 +1,35 @@
+package io.syntaxlake.routes.app;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.syntaxlake.routes.cli.SyntaxLakeCommand;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+/**
+ * The entry point of {@code ./syntaxlake}. Only {@code serve} opens the HTTP port and fires the
+ * schedules: a one-shot command (run, sql, ...) must neither collide with a running server's port
+ * nor start a scheduled run of its own. Both settings are runtime configuration, so they are set
+ * here, before Quarkus reads its configuration; {@code serve} keeps what the configuration says.
+ */
+@QuarkusMain
+public class SyntaxLakeMain implements QuarkusApplication {
+
+    @Inject
+    CommandLine.IFactory factory;
+
+    public static void main(String... args) {
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        if (!serve) {
+            System.setProperty("quarkus.http.host-enabled", "false");
+            System.setProperty("syntaxlake.schedules.enabled", "false");
+        }
+        Quarkus.run(SyntaxLakeMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        return new CommandLine(SyntaxLakeCommand.class, factory).execute(args);
+    }
+}

@@ -1,0 +1,201 @@
+package io.syntaxlake.routes.pipeline;
+
+import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.SqlIdentifiers;
+import io.syntaxlake.engine.contract.ContractLoader;
+import io.syntaxlake.engine.contract.DatasetContract;
+import io.syntaxlake.tasks.core.Artifact;
+import io.syntaxlake.tasks.core.TaskResult;
+import io.syntaxlake.tasks.dataset.ColumnDefaultsTask;
+import io.syntaxlake.tasks.dataset.CreateViewsTask;
+import io.syntaxlake.tasks.dataset.DatasetViews;
+import io.syntaxlake.tasks.dataset.FeatureGates;
+import io.syntaxlake.tasks.dataset.MaterializeRequest;
+import io.syntaxlake.tasks.dataset.MaterializeResult;
+import io.syntaxlake.tasks.dataset.MaterializeTask;
+import io.syntaxlake.tasks.dataset.ParquetOptionsTask;
+import io.syntaxlake.tasks.dataset.PrepareStatementsTask;
+import io.syntaxlake.tasks.dataset.RegisterDatasetTask;
+import io.syntaxlake.tasks.dataset.RegisterRequest;
+import io.syntaxlake.tasks.dataset.ScanProjectionsTask;
+import io.syntaxlake.tasks.dataset.SnapshotViewsTask;
+import io.syntaxlake.tasks.dataset.SpanAbiTask;
+import io.syntaxlake.tasks.dataset.ValidateViewsTask;
+import io.syntaxlake.tasks.dataset.VerifyPartitionsTask;
+import io.syntaxlake.tasks.delta.DeltaLog;
+import io.syntaxlake.tasks.delta.DeltaSelector;
+import io.syntaxlake.tasks.delta.DeltaWriter;
+import io.syntaxlake.tasks.delta.RegisterDeltaTask;
+import io.syntaxlake.tasks.extract.ExtractKind;
+import io.syntaxlake.tasks.extract.ExtractRequest;
+import io.syntaxlake.tasks.extract.ExtractResult;
+import io.syntaxlake.tasks.extract.ExtractTask;
+import io.syntaxlake.tasks.extract.FileTrees;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ast and cst pipelines: one DAG, driven by the dataset's contract.
+ * <pre>
+ * extract -> register -+-> validate -+-> materialize -> snapshot -> publish
+ *                      +-> views ----+
+ * </pre>
+ * {@code extract} runs the Python extractor into staging NDJSON; {@code register} registers the
+ * staging files with the contract's schema and decides the feature gates; {@code validate}
+ * checks span metadata and column defaults while {@code views} derives and validates the standard
+ * views; {@code materialize} writes the lake table (a Parquet generation or a Delta commit),
+ * registers it and verifies it; {@code snapshot} records plans and DFSchema trees (diffed against
+ * the last successful run), prepared statements and scan projections; {@code publish} records the
+ * dataset's summary and clears the staging files.
+ */
+public final class DatasetPipeline {
+    static final String STAGING = "staging";
+
+    static final RunContext.Key<ExtractResult> EXTRACTED = new RunContext.Key<>("extracted", ExtractResult.class);
+    static final RunContext.Key<FeatureGates.Decision> GATES = new RunContext.Key<>("gates", FeatureGates.Decision.class);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static final RunContext.Key<List<DatasetViews.View>> VIEWS = new RunContext.Key<>("views", (Class) List.class);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static final RunContext.Key<Map<String, Object>> WRITTEN = new RunContext.Key<>("written", (Class) Map.class);
+
+    private final ExtractKind kind;
+    private final DatasetContract contract;
+
+    private DatasetPipeline(ExtractKind kind) {
+        this.kind = kind;
+        this.contract = ContractLoader.load(kind.dataset());
+    }
+
+    /** {@code ast-pipeline} or {@code cst-pipeline}. */
+    public static PipelineDefinition of(ExtractKind kind) {
+        DatasetPipeline p = new DatasetPipeline(kind);
+        return new PipelineDefinition(kind.command() + "-pipeline",
+                "extract " + kind.dataset() + " from a source tree and publish it to the lake", true, List.of(
+                TaskStep.of("extract", p::extract),
+                TaskStep.of("register", p::register, "extract"),
+                TaskStep.of("validate", p::validate, "register"),
+                TaskStep.of("views", p::views, "register"),
+                TaskStep.of("materialize", p::materialize, "validate", "views"),
+                TaskStep.of("snapshot", p::snapshot, "materialize"),
+                TaskStep.of("publish", p::publish, "snapshot")));
+    }
+
+    public static String artifactName(ExtractKind kind, String what) {
+        return "syntaxlake_" + ContractLoader.load(kind.dataset()).views().prefix() + "_" + what + "_v1";
+    }
+
+    private List<Artifact> extract(RunContext run) {
+        PipelineRequest request = run.request();
+        ExtractRequest extract = ExtractRequest.of(kind, request.source().orElseThrow(),
+                        run.workDir().resolve(kind.dataset()))
+                .withRepo(request.repo()).withExcludes(request.excludes());
+        ExtractResult result = new ExtractTask().run(extract, (done, total) -> run.progress().files("extract", done, total));
+        run.put(EXTRACTED, result);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("dataset", contract.name());
+        payload.put("source", request.source().orElseThrow().toString());
+        payload.put("repo", request.repo());
+        payload.put("files", result.files());
+        payload.put("rows", result.rows());
+        payload.put("error_rows", result.errorRows());
+        payload.put("error_files", result.errorFiles());
+        payload.put("source_bytes", result.bytes());
+        payload.put("part_files", result.parts());
+        payload.put("extractor_seconds", result.seconds());
+        return List.of(Artifact.of(artifactName(kind, "extract"), contract, payload));
+    }
+
+    private List<Artifact> register(RunContext run) {
+        EngineSession session = run.session();
+        session.execute("DROP TABLE IF EXISTS " + SqlIdentifiers.quote(STAGING));
+        session.registerListingTable(run.get(EXTRACTED).stagingTable(STAGING, contract));
+        TaskResult<FeatureGates.Decision> gates = new FeatureGates(session).run(contract);
+        run.put(GATES, gates.value());
+        return gates.artifacts();
+    }
+
+    private List<Artifact> validate(RunContext run) {
+        List<Artifact> artifacts = new ArrayList<>();
+        artifacts.addAll(new SpanAbiTask(run.session()).run(contract, STAGING, run.get(GATES)).artifacts());
+        artifacts.addAll(new ColumnDefaultsTask(run.session()).run(contract, STAGING).artifacts());
+        return artifacts;
+    }
+
+    private List<Artifact> views(RunContext run) {
+        TaskResult<List<DatasetViews.View>> views = new CreateViewsTask(run.session()).run(contract, STAGING, run.get(GATES));
+        List<Artifact> artifacts = new ArrayList<>(views.artifacts());
+        artifacts.addAll(new ValidateViewsTask(run.session()).run(contract, views.value()).artifacts());
+        run.put(VIEWS, views.value());
+        return artifacts;
+    }
+
+    private List<Artifact> materialize(RunContext run) {
+        PipelineRequest request = run.request();
+        EngineSession session = run.session();
+        List<Artifact> artifacts = new ArrayList<>();
+        Map<String, Object> written = new LinkedHashMap<>();
+        written.put("format", request.format().label());
+        if (request.format() == OutputFormat.DELTA) {
+            DeltaLog log = new DeltaLog(session);
+            var location = request.lake().delta(contract.name());
+            DeltaWriter.Committed committed = new DeltaWriter(session, log).write(contract, contract.table().layout(),
+                    STAGING, location, request.repo(), true, run.runId());
+            TaskResult<Long> registered = new RegisterDeltaTask(session, log)
+                    .run(contract, location, DeltaSelector.latest(), contract.name());
+            artifacts.addAll(registered.artifacts());
+            written.put("location", location.url());
+            written.put("delta_version", committed.version());
+            written.put("rows", committed.rows());
+            written.put("files", committed.files());
+            written.put("bytes", committed.bytes());
+            written.put("replaced_files", committed.removedFiles());
+        } else {
+            TaskResult<MaterializeResult> result = new MaterializeTask(session)
+                    .run(MaterializeRequest.replace(contract, STAGING, request.lake(), run.runId()));
+            artifacts.addAll(result.artifacts());
+            artifacts.addAll(new RegisterDatasetTask(session)
+                    .run(RegisterRequest.of(contract, request.lake()).withTable(contract.name())).artifacts());
+            artifacts.addAll(new VerifyPartitionsTask(session)
+                    .run(contract, contract.name(), contract.table().defaultLayout()).artifacts());
+            artifacts.addAll(new ParquetOptionsTask(session).run(contract, request.lake()).artifacts());
+            written.put("location", result.value().location());
+            written.put("generation", result.value().generation());
+            written.put("rows", result.value().rows());
+            written.put("files", result.value().files());
+            written.put("bytes", result.value().bytes());
+        }
+        run.put(WRITTEN, written);
+        return artifacts;
+    }
+
+    private List<Artifact> snapshot(RunContext run) {
+        EngineSession session = run.session();
+        String dfschema = "datafusion_" + contract.views().prefix() + "_dfschema_v1";
+        Map<String, String> previous = PreviousRuns.lastArtifact(run, dfschema)
+                .map(SnapshotViewsTask::treesOf).orElse(Map.of());
+        List<Artifact> artifacts = new ArrayList<>(new SnapshotViewsTask(session)
+                .run(contract, run.get(VIEWS), previous).artifacts());
+        artifacts.addAll(new PrepareStatementsTask(session).run(contract).artifacts());
+        artifacts.addAll(new ScanProjectionsTask(session).run(contract, contract.name()).artifacts());
+        return artifacts;
+    }
+
+    private List<Artifact> publish(RunContext run) {
+        ExtractResult extracted = run.get(EXTRACTED);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("dataset", contract.name());
+        payload.put("table", contract.name());
+        payload.put("repo", run.request().repo());
+        payload.putAll(run.get(WRITTEN));
+        payload.put("source_files", extracted.files());
+        payload.put("error_rows", extracted.errorRows());
+        payload.put("error_files", extracted.errorFiles());
+        payload.put("views", run.get(VIEWS).stream().map(DatasetViews.View::name).toList());
+        payload.put("schema_identity_hash", contract.identityHash());
+        // the lake now holds the rows: the staging files have served their purpose
+        FileTrees.delete(extracted.output());
+        return List.of(Artifact.of(artifactName(kind, "publish"), contract, payload));
+    }
+}
