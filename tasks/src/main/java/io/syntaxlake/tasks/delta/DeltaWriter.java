@@ -90,12 +90,17 @@ public final class DeltaWriter {
                 .single()).longValue();
         List<DataFile> files = rows == 0 && !hasParquetFiles(target) ? List.of()
                 : checkedFiles(contract, layout, table, target, "data/" + outputKey + "/" + attemptDir + "/", rows);
-        boolean created = createIfMissing(contract, layout, tablePath);
         var engine = log.engine(tablePath);
         String appId = "syntaxlake:" + outputKey;
         String prefix = "data/" + outputKey + "/";
+        boolean created = false;
         for (int attempt = 1; ; attempt++) {
-            Snapshot base = log.snapshot(table, DeltaSelector.latest());
+            // one snapshot load per attempt: a missing table is created (or found created by another writer) once
+            Snapshot base = log.latestIfExists(table).orElse(null);
+            if (base == null) {
+                created = createIfMissing(contract, layout, tablePath);
+                base = log.snapshot(table, DeltaSelector.latest());
+            }
             checkIdentity(contract, table, base);
             long txnVersion = base.getLatestTransactionVersion(engine, appId).orElse(-1L) + 1;
             Transaction txn = base.buildUpdateTableTransaction(DeltaLog.ENGINE_INFO, Operation.WRITE)
@@ -148,12 +153,8 @@ public final class DeltaWriter {
         return files;
     }
 
-    /** Creates the table (version 0) with the contract's schema and partitioning, unless it exists. */
+    /** Creates the table (version 0) with the contract's schema and partitioning; false when another writer did first. */
     private boolean createIfMissing(DatasetContract contract, DatasetContract.Layout layout, String tablePath) {
-        LakeLocation location = new LakeLocation(tablePath + "/");
-        if (log.exists(location)) {
-            return false;
-        }
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(IDENTITY_PROPERTY, contract.identityHash());
         properties.put(DATASET_PROPERTY, contract.name());
