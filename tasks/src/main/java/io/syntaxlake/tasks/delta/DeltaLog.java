@@ -36,8 +36,7 @@ import org.apache.hadoop.conf.Configuration;
  * API in 4.4 (no public remove at all), so every use of them is here, in one place to revisit
  * when kernel's API moves.
  *
- * <p>Local tables go through kernel's Hadoop file system, their log files written by
- * {@link LocalFileLogStore}. Tables on {@code s3://} go through
+ * <p>Local tables go through kernel's Hadoop file system. Tables on {@code s3://} go through
  * {@link ObjectStoreFileIO}, the engine session's own object stores, whose commits are
  * conditional PUTs: Hadoop would need hadoop-aws with the 641 MB AWS SDK bundle, and its S3 log
  * store keeps writers apart inside one JVM only.
@@ -45,7 +44,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class DeltaLog {
     public static final String ENGINE_INFO = "syntaxlake/0.1";
 
-    private final Engine local = DefaultEngine.create(localConfiguration());
+    private final Engine local = DefaultEngine.create(new Configuration());
     private final Engine objectStores;
 
     /** Local tables only. */
@@ -56,13 +55,6 @@ public final class DeltaLog {
     /** Local tables, and tables in the session's {@code s3://} stores. */
     public DeltaLog(EngineSession session) {
         this.objectStores = DefaultEngine.create(new ObjectStoreFileIO(session));
-    }
-
-    /** Hadoop settings for local tables: log files written by {@link LocalFileLogStore} (no forked processes). */
-    static Configuration localConfiguration() {
-        Configuration configuration = new Configuration();
-        configuration.set("io.delta.kernel.logStore.file.impl", LocalFileLogStore.class.getName());
-        return configuration;
     }
 
     /** The kernel engine for a table path. */
@@ -105,15 +97,11 @@ public final class DeltaLog {
 
     /** Whether a Delta table exists at the location. */
     public boolean exists(LakeLocation location) {
-        return latestIfExists(location).isPresent();
-    }
-
-    /** The latest snapshot, or empty when there is no Delta table at the location. */
-    public Optional<Snapshot> latestIfExists(LakeLocation location) {
         try {
-            return Optional.of(TableManager.loadSnapshot(tablePath(location)).build(engine(tablePath(location))));
+            TableManager.loadSnapshot(tablePath(location)).build(engine(tablePath(location)));
+            return true;
         } catch (TableNotFoundException e) {
-            return Optional.empty();
+            return false;
         }
     }
 
