@@ -30,7 +30,6 @@ import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
-import io.syntaxlake.tasks.extract.FileTrees;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,7 @@ import java.util.Map;
  * views; {@code materialize} writes the lake table (a Parquet generation or a Delta commit),
  * registers it and verifies it; {@code snapshot} records plans and DFSchema trees (diffed against
  * the last successful run), prepared statements and scan projections; {@code publish} records the
- * dataset's summary and clears the staging files.
+ * dataset's summary. The run's scratch directory (the staging files) goes when the run ends.
  */
 public final class DatasetPipeline {
     static final String STAGING = "staging";
@@ -194,8 +193,6 @@ public final class DatasetPipeline {
         payload.put("error_files", extracted.errorFiles());
         payload.put("views", run.get(VIEWS).stream().map(DatasetViews.View::name).toList());
         payload.put("schema_identity_hash", contract.identityHash());
-        // the lake now holds the rows: the staging files have served their purpose
-        FileTrees.delete(extracted.output());
         return List.of(Artifact.of(artifactName(kind, "publish"), contract, payload));
     }
 }

@@ -97,11 +97,15 @@ public final class DeltaLog {
 
     /** Whether a Delta table exists at the location. */
     public boolean exists(LakeLocation location) {
+        return latestIfExists(location).isPresent();
+    }
+
+    /** The latest snapshot, or empty when there is no Delta table at the location. */
+    public Optional<Snapshot> latestIfExists(LakeLocation location) {
         try {
-            TableManager.loadSnapshot(tablePath(location)).build(engine(tablePath(location)));
-            return true;
+            return Optional.of(TableManager.loadSnapshot(tablePath(location)).build(engine(tablePath(location))));
         } catch (TableNotFoundException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
