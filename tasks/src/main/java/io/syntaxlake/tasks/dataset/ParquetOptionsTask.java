@@ -32,9 +32,13 @@ public final class ParquetOptionsTask {
 
     public TaskResult<Map<String, Object>> run(DatasetContract contract, Lake lake) {
         DatasetGenerations generations = new DatasetGenerations(session, lake, contract.name());
-        String generation = generations.current().orElseThrow(() -> new TaskFailedException(
+        DatasetGenerations.Committed committed = generations.current().orElseThrow(() -> new TaskFailedException(
                 "parquet options of " + contract.name() + ": nothing committed in " + lake.dataset(contract.name()),
-                List.of())).generation();
+                List.of()));
+        String generation = committed.generation();
+        // a partition column lives in the directory names, so the files hold no chunk of it to check
+        List<String> partitions = MaterializeTask.layout(contract, committed.layoutOr(contract.table().defaultLayout()))
+                .partitionBy();
         List<ParquetColumnChunk> chunks = session.parquetColumns(generations.location(generation).url());
         Map<String, Map<String, Object>> effective = new TreeMap<>();
         List<String> problems = new ArrayList<>();
@@ -44,6 +48,9 @@ public final class ParquetOptionsTask {
             int split = key.indexOf("::");
             String name = split < 0 ? key : key.substring(0, split);
             String column = split < 0 ? null : key.substring(split + 2);
+            if (column != null && partitions.contains(column)) {
+                continue;
+            }
             for (ParquetColumnChunk chunk : chunks) {
                 if (column != null && !chunk.column().equals(column)) {
                     continue;
