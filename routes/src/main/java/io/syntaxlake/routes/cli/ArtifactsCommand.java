@@ -6,6 +6,7 @@ import io.syntaxlake.routes.config.SyntaxLakeConfig;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,14 +20,11 @@ public class ArtifactsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_ID")
     String runId;
 
-    @Option(names = "--lake", paramLabel = "DIR", description = "the lake (default: syntaxlake.lake)")
-    String lake;
+    @Mixin
+    ManifestOptions manifest;
 
     @Option(names = "--name", paramLabel = "NAME", description = "print this artifact's payload")
     String name;
-
-    @Option(names = "--format", defaultValue = "table", description = "output format: ${COMPLETION-CANDIDATES}")
-    ResultFormat format;
 
     @Inject
     ManifestQueries queries;
@@ -40,11 +38,11 @@ public class ArtifactsCommand implements Callable<Integer> {
         try {
             long tasks;
             if (name != null) {
-                tasks = queries.print(Lakes.parse(lake == null ? config.lake() : lake), format, System.out, new String[] {null},
+                tasks = queries.print(manifest.lake(config), manifest.format, System.out, new String[] {null},
                         "SELECT task_id, attempt, payload FROM manifest.artifacts WHERE run_id = " + run
                                 + " AND name = " + literal(name) + " ORDER BY recorded_at");
             } else {
-                tasks = queries.print(Lakes.parse(lake == null ? config.lake() : lake), format, System.out,
+                tasks = queries.print(manifest.lake(config), manifest.format, System.out,
                         new String[] {"tasks of run " + runId + ":", "artifacts:"},
                         "SELECT task_id, attempt, status, duration_ms, error FROM manifest.tasks WHERE run_id = " + run
                                 + " ORDER BY started_at, attempt",

@@ -27,14 +27,14 @@ public class ManifestQueries {
         try (EngineSession session = EngineSession.open()) {
             stores.forLake(lake).registerInto(session, QueryableLake.MANIFEST_SCHEMA);
             for (int i = 0; i < queries.length; i++) {
-                if (firstRows < 0) {
-                    firstRows = ((Number) session.collect("SELECT count(*) FROM (" + queries[i] + ")").single()).longValue();
-                }
                 if (format == ResultFormat.table && titles[i] != null) {
                     out.println(titles[i]);
                 }
                 try (QueryResult result = session.sql(queries[i])) {
-                    printer.print(result);
+                    long rows = printer.print(result);
+                    if (firstRows < 0) {
+                        firstRows = rows;
+                    }
                 }
             }
         } catch (EngineException e) {

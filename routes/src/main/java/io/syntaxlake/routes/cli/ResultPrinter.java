@@ -27,24 +27,32 @@ final class ResultPrinter {
         this.out = out;
     }
 
-    void print(QueryResult result) {
+    /** Prints the result; returns how many rows it had. */
+    long print(QueryResult result) {
         List<String> names = result.schema().getFields().stream().map(Field::getName).toList();
-        switch (format) {
+        return switch (format) {
             case csv -> printCsv(result, names);
             case json -> printJson(result, names);
             case table -> printTable(result, names);
-        }
+        };
     }
 
-    private void printCsv(QueryResult result, List<String> names) {
+    private long printCsv(QueryResult result, List<String> names) {
         out.println(String.join(",", names.stream().map(ResultPrinter::csvField).toList()));
-        result.forEachRow(row -> out.println(String.join(",", row.stream().map(v -> csvField(text(v))).toList())));
+        long[] rows = {0};
+        result.forEachRow(row -> {
+            rows[0]++;
+            out.println(String.join(",", row.stream().map(v -> csvField(text(v))).toList()));
+        });
+        return rows[0];
     }
 
-    private void printJson(QueryResult result, List<String> names) {
+    private long printJson(QueryResult result, List<String> names) {
         out.print("[");
         boolean[] first = {true};
+        long[] rows = {0};
         result.forEachRow(row -> {
+            rows[0]++;
             Map<String, Object> object = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 object.put(names.get(i), row.get(i));
@@ -54,9 +62,10 @@ final class ResultPrinter {
             out.print(toJson(object));
         });
         out.println(first[0] ? "]" : "\n]");
+        return rows[0];
     }
 
-    private void printTable(QueryResult result, List<String> names) {
+    private long printTable(QueryResult result, List<String> names) {
         List<List<String>> cells = new ArrayList<>();
         result.forEachRow(row -> cells.add(row.stream().map(v -> v == null ? "NULL" : text(v)).toList()));
         int[] widths = names.stream().mapToInt(String::length).toArray();
@@ -73,6 +82,7 @@ final class ResultPrinter {
         if (!cells.isEmpty()) {
             out.println(rule);
         }
+        return cells.size();
     }
 
     /** Scalars print as themselves, bytes as hex, nested values (lists, structs, maps) as JSON. */

@@ -4,20 +4,18 @@ import io.syntaxlake.routes.config.SyntaxLakeConfig;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./syntaxlake runs [--lake DIR]}: the runs the lake's manifest holds, newest first. */
 @Command(name = "runs", description = "List the runs recorded in a lake's manifest, newest first.")
 public class RunsCommand implements Callable<Integer> {
 
-    @Option(names = "--lake", paramLabel = "DIR", description = "the lake (default: syntaxlake.lake)")
-    String lake;
+    @Mixin
+    ManifestOptions manifest;
 
     @Option(names = "--limit", defaultValue = "50", description = "at most this many runs (default: ${DEFAULT-VALUE})")
     int limit;
-
-    @Option(names = "--format", defaultValue = "table", description = "output format: ${COMPLETION-CANDIDATES}")
-    ResultFormat format;
 
     @Inject
     ManifestQueries queries;
@@ -28,7 +26,7 @@ public class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            queries.print(Lakes.parse(lake == null ? config.lake() : lake), format, System.out, new String[] {null},
+            queries.print(manifest.lake(config), manifest.format, System.out, new String[] {null},
                     "SELECT run_id, route, status, trigger, started_at,"
                             + " round(date_part('epoch', ended_at) - date_part('epoch', started_at), 1) AS seconds, error"
                             + " FROM manifest.runs ORDER BY started_at DESC LIMIT " + Math.max(0, limit));

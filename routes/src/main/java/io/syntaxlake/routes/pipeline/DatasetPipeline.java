@@ -81,8 +81,8 @@ public final class DatasetPipeline {
                 TaskStep.of("publish", p::publish, "snapshot")));
     }
 
-    public static String artifactName(ExtractKind kind, String what) {
-        return "syntaxlake_" + ContractLoader.load(kind.dataset()).views().prefix() + "_" + what + "_v1";
+    private String artifactName(String what) {
+        return "syntaxlake_" + contract.views().prefix() + "_" + what + "_v1";
     }
 
     private List<Artifact> extract(RunContext run) {
@@ -103,7 +103,7 @@ public final class DatasetPipeline {
         payload.put("source_bytes", result.bytes());
         payload.put("part_files", result.parts());
         payload.put("extractor_seconds", result.seconds());
-        return List.of(Artifact.of(artifactName(kind, "extract"), contract, payload));
+        return List.of(Artifact.of(artifactName("extract"), contract, payload));
     }
 
     private List<Artifact> register(RunContext run) {
@@ -193,6 +193,6 @@ public final class DatasetPipeline {
         payload.put("error_files", extracted.errorFiles());
         payload.put("views", run.get(VIEWS).stream().map(DatasetViews.View::name).toList());
         payload.put("schema_identity_hash", contract.identityHash());
-        return List.of(Artifact.of(artifactName(kind, "publish"), contract, payload));
+        return List.of(Artifact.of(artifactName("publish"), contract, payload));
     }
 }

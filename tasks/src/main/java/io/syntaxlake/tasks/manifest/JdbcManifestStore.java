@@ -121,10 +121,7 @@ public final class JdbcManifestStore implements ManifestStore {
 
     @Override
     public void startRun(RunRecord run) {
-        if (run.status() != RunStatus.RUNNING) {
-            throw new IllegalArgumentException("startRun(" + run.runId() + "): status is " + run.status().text() + ", not running");
-        }
-        writeRun(run);
+        writeRun(ManifestValues.starting(run));
     }
 
     @Override

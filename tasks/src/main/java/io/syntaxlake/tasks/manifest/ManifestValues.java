@@ -76,4 +76,12 @@ final class ManifestValues {
     static Instant micros(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
+
+    /** {@code run}, checked to be what startRun records: a run that is still running. */
+    static RunRecord starting(RunRecord run) {
+        if (run.status() != RunStatus.RUNNING) {
+            throw new IllegalArgumentException("startRun(" + run.runId() + "): status is " + run.status().text() + ", not running");
+        }
+        return run;
+    }
 }
