@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -119,14 +120,28 @@ public final class DeltaManifestStore implements ManifestStore {
     private synchronized void write(ManifestTable table, List<List<Object>> rows, String outputKey) {
         DatasetContract contract = table.contract();
         Schema schema = contract.schema();
-        try (VectorSchemaRoot batch = ManifestBatches.of(schema, rows, session.allocator())) {
-            // the engine copies the batch while registering, so it can be freed right after
-            session.registerTable(SOURCE, new BatchListReader(session.allocator(), schema, List.of(batch)));
-        }
+        guarded("write " + table.table() + " rows under key " + outputKey, () -> {
+            try (VectorSchemaRoot batch = ManifestBatches.of(schema, rows, session.allocator())) {
+                // the engine copies the batch while registering, so it can be freed right after
+                session.registerTable(SOURCE, new BatchListReader(session.allocator(), schema, List.of(batch)));
+            }
+            try {
+                return writer.write(contract, contract.table().layout(), SOURCE, lake.manifest(table.table()), outputKey,
+                        true, "w");
+            } finally {
+                session.execute("DROP TABLE IF EXISTS " + quote(SOURCE));
+            }
+        });
+    }
+
+    /** Runs {@code work}; an engine, Delta or I/O failure becomes a {@link ManifestStoreException} naming the store. */
+    private <T> T guarded(String what, Supplier<T> work) {
         try {
-            writer.write(contract, contract.table().layout(), SOURCE, lake.manifest(table.table()), outputKey, true, "w");
-        } finally {
-            session.execute("DROP TABLE IF EXISTS " + quote(SOURCE));
+            return work.get();
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ManifestStoreException("manifest store " + location() + ": cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -163,20 +178,22 @@ public final class DeltaManifestStore implements ManifestStore {
     /** The rows of the table's latest snapshot that match {@code where}, in {@code orderBy} order. */
     private synchronized <T> List<T> query(ManifestTable table, String where, String orderBy,
                                            Function<Function<String, Object>, T> record) {
-        session.execute("DROP TABLE IF EXISTS " + quote(SNAPSHOT));
-        session.registerFiles(latest(table, SNAPSHOT));
-        try {
-            ResultTable result = session.collect("SELECT * FROM " + quote(SNAPSHOT)
-                    + (where.isEmpty() ? "" : " WHERE " + where) + " ORDER BY " + orderBy);
-            List<String> names = result.columnNames();
-            List<T> out = new ArrayList<>(result.rowCount());
-            for (List<Object> row : result.rows()) {
-                out.add(record.apply(column -> row.get(names.indexOf(column))));
-            }
-            return out;
-        } finally {
+        ResultTable result = guarded("read " + table.table(), () -> {
             session.execute("DROP TABLE IF EXISTS " + quote(SNAPSHOT));
+            session.registerFiles(latest(table, SNAPSHOT));
+            try {
+                return session.collect("SELECT * FROM " + quote(SNAPSHOT)
+                        + (where.isEmpty() ? "" : " WHERE " + where) + " ORDER BY " + orderBy);
+            } finally {
+                session.execute("DROP TABLE IF EXISTS " + quote(SNAPSHOT));
+            }
+        });
+        List<String> names = result.columnNames();
+        List<T> out = new ArrayList<>(result.rowCount());
+        for (List<Object> row : result.rows()) {
+            out.add(record.apply(column -> row.get(names.indexOf(column))));
         }
+        return out;
     }
 
     /**
@@ -208,10 +225,13 @@ public final class DeltaManifestStore implements ManifestStore {
         List<FileTableSpec> tables = new ArrayList<>();
         synchronized (this) {
             for (ManifestTable table : ManifestTable.values()) {
-                tables.add(latest(table, table.table()));
+                tables.add(guarded("read " + table.table(), () -> latest(table, table.table())));
             }
         }
-        target.registerRegistrySchema(EngineCatalogs.defaultCatalog(target), schema, List.of(), tables);
+        guarded("register the tables as schema " + schema, () -> {
+            target.registerRegistrySchema(EngineCatalogs.defaultCatalog(target), schema, List.of(), tables);
+            return null;
+        });
     }
 
     @Override

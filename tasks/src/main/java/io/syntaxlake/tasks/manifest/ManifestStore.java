@@ -11,6 +11,9 @@ import java.util.Optional;
  * ({@code runs}, {@code tasks}, {@code artifacts}, columns as in config/contracts/manifest_*_v1.json)
  * and can publish them into an engine session for SQL. Every write is idempotent: repeating it
  * leaves one row per key. Implementations are safe for concurrent use by the threads of one process.
+ * Invalid input (an id, a record that contradicts itself) is an {@link IllegalArgumentException},
+ * thrown before anything is written; a store that cannot read or write throws
+ * {@link ManifestStoreException}.
  */
 public interface ManifestStore extends AutoCloseable {
 

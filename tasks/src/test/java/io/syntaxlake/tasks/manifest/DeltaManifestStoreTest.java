@@ -118,6 +118,18 @@ class DeltaManifestStoreTest extends ManifestStoreContract {
     }
 
     @Test
+    void aBrokenTableFailsReadsAndWritesWithTheStoreNamed() throws Exception {
+        Path log = lake().manifest("runs").localPath().orElseThrow().resolve("_delta_log");
+        Files.createDirectories(log);
+        Files.writeString(log.resolve("00000000000000000000.json"), "{\"not\": \"a delta action\"\n");
+        ManifestStoreException read = assertThrows(ManifestStoreException.class, () -> store.runs());
+        assertTrue(read.getMessage().startsWith("manifest store " + store.location() + ": cannot read runs"),
+                read.getMessage());
+        assertThrows(ManifestStoreException.class, () -> store.startRun(running("run-1", "key-a", T0)));
+        assertEquals(List.of(), store.attempts("run-1"), "the other tables are unaffected");
+    }
+
+    @Test
     void onAnS3LakeTheStoreWritesReadsAndRegisters() throws Exception {
         try (S3TestEndpoint endpoint = S3TestEndpoint.start("manifest-lake")) {
             Lake s3 = new Lake(LakeLocation.parse("s3://manifest-lake/prod", List.of()));
