@@ -32,6 +32,22 @@ public record RuntimeLimits(OptionalLong memoryLimitBytes, MemoryPool memoryPool
         return new RuntimeLimits(memoryLimitBytes, memoryPool, Optional.of(directory), OptionalLong.of(maxBytes));
     }
 
+    /**
+     * A byte count written as configuration writes it: digits, optionally followed by K, M, G or T
+     * (binary multiples, case-insensitive), e.g. {@code 512M}.
+     */
+    public static long parseBytes(String name, String text) {
+        String trimmed = text.strip().toUpperCase(java.util.Locale.ROOT);
+        int unit = trimmed.isEmpty() ? -1 : "KMGT".indexOf(trimmed.charAt(trimmed.length() - 1));
+        String digits = unit < 0 ? trimmed : trimmed.substring(0, trimmed.length() - 1);
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 15) {
+            throw new IllegalArgumentException(name + " must be a byte count such as 512M or 2G, got '" + text + "'");
+        }
+        long bytes = Long.parseLong(digits) << (10 * (unit + 1));
+        requirePositive(name, bytes);
+        return bytes;
+    }
+
     /** The names the native side reads (engine/native/src/session.rs). */
     Map<String, String> asNativeOptions() {
         Map<String, String> out = new LinkedHashMap<>();

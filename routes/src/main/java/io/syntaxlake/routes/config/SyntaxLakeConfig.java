@@ -31,6 +31,8 @@ public interface SyntaxLakeConfig {
 
     Tasks tasks();
 
+    Engine engine();
+
     Api api();
 
     Schedules schedules();
@@ -61,6 +63,31 @@ public interface SyntaxLakeConfig {
 
             Optional<Duration> timeout();
         }
+    }
+
+    /**
+     * The engine session of every run. A row of ast_files_v1 or libcst_files_v1 is a whole source
+     * file (thousands of nested nodes), so batches count few rows, and the memory pool makes
+     * sorts and aggregations spill to the run's scratch directory instead of growing without bound.
+     */
+    interface Engine {
+        /** DataFusion's memory pool (fair, shared by the spilling operators), e.g. {@code 512M}, {@code 2G}. */
+        @WithDefault("512M")
+        String memoryLimit();
+
+        /** Rows per batch (datafusion.execution.batch_size): source files, for the datasets. */
+        @WithDefault("16")
+        int batchRows();
+
+        /** The most spill files may take on disk. */
+        @WithDefault("64G")
+        String maxSpill();
+
+        /**
+         * Further datafusion.* settings of run sessions, keyed by the quoted setting name, e.g.
+         * {@code syntaxlake.engine.settings."datafusion.execution.target_partitions"=4}.
+         */
+        Map<String, String> settings();
     }
 
     interface Api {

@@ -56,6 +56,9 @@ public class RunService {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    RunSessions sessions;
+
     /** A run that has been recorded as started (or recognised as already done) but not executed yet. */
     public record Prepared(PipelineDefinition pipeline, PipelineRequest request, ManifestStore manifest,
                            RunRecord record, boolean reused) {
@@ -95,7 +98,7 @@ public class RunService {
         RunRecord record = prepared.record();
         Path work = workDir().resolve(record.runId());
         Throwable failure;
-        try (EngineSession session = EngineSession.open()) {
+        try (EngineSession session = sessions.open(work)) {
             RunContext context = new RunContext(record.runId(), prepared.pipeline(), prepared.request(), session,
                     prepared.manifest(), work, progress);
             Exchange exchange = producer.send(PipelineRoutes.uri(prepared.pipeline().route()),

@@ -1,0 +1,73 @@
+package io.syntaxlake.routes.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syntaxlake.engine.EngineResourcesExhaustedException;
+import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.SessionOptions;
+import io.syntaxlake.engine.SqlIdentifiers;
+import io.syntaxlake.routes.config.SyntaxLakeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run's session: its batch size, a memory pool that is enforced, and sorts that spill instead of failing. */
+class RunSessionsTest {
+
+    private record Engine(String memoryLimit, int batchRows, String maxSpill, Map<String, String> settings)
+            implements SyntaxLakeConfig.Engine {
+    }
+
+    /** About 60 MB of rows in Arrow (2M rows of a 24-byte string), more than the 16 MB pools below. */
+    private static final String BIG = "(SELECT value AS n, concat('row-', lpad(CAST(value AS VARCHAR), 20, '0')) AS s"
+            + " FROM generate_series(1, 2000000))";
+
+    @Test
+    void settingsComeFromConfigurationAndExtraSettingsWin(@TempDir Path work) {
+        SessionOptions options = RunSessions.options(
+                new Engine("512M", 16, "1G", Map.of("datafusion.execution.target_partitions", "3")), work);
+        assertEquals("16", options.settings().get("datafusion.execution.batch_size"));
+        assertEquals("3", options.settings().get("datafusion.execution.target_partitions"));
+        assertEquals(512L << 20, options.limits().memoryLimitBytes().getAsLong());
+        assertEquals(1L << 30, options.limits().maxSpillBytes().getAsLong());
+        assertEquals(work.resolve("spill"), options.limits().spillDirectory().orElseThrow());
+        assertTrue(Files.isDirectory(work.resolve("spill")));
+        try (EngineSession session = EngineSession.open(options)) {
+            assertEquals("16", session.collect("SELECT value FROM information_schema.df_settings"
+                    + " WHERE name = 'datafusion.execution.batch_size'").single());
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheKeyNamed(@TempDir Path work) {
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> RunSessions.options(new Engine("lots", 16, "1G", Map.of()), work));
+        assertTrue(size.getMessage().contains("syntaxlake.engine.memory-limit"), size.getMessage());
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> RunSessions.options(new Engine("512M", 0, "1G", Map.of()), work));
+        assertTrue(rows.getMessage().contains("syntaxlake.engine.batch-rows"), rows.getMessage());
+    }
+
+    @Test
+    void theMemoryPoolIsEnforcedAndASortLargerThanItSpills(@TempDir Path work) {
+        SessionOptions options = RunSessions.options(new Engine("16M", 4096, "1G", Map.of()), work);
+        String out = work.resolve("sorted.parquet").toUri().toString();
+        try (EngineSession session = EngineSession.open(options)) {
+            // an aggregate that cannot spill proves the pool's limit is real
+            assertThrows(EngineResourcesExhaustedException.class,
+                    () -> session.collect("SELECT cardinality(array_agg(s)) FROM " + BIG).single());
+            // a full sort of the same rows (a COPY keeps its ORDER BY) spills and completes, in order
+            session.execute("COPY (SELECT n, s FROM " + BIG + " ORDER BY s DESC) TO " + SqlIdentifiers.literal(out)
+                    + " STORED AS PARQUET");
+            session.execute("CREATE EXTERNAL TABLE sorted STORED AS PARQUET LOCATION " + SqlIdentifiers.literal(out));
+            assertEquals(2000000L, session.collect("SELECT count(*) FROM sorted").single());
+            session.execute("SET datafusion.execution.target_partitions = 1"); // read the file in its own order
+            assertEquals(0L, session.collect("SELECT count(*) FROM (SELECT s, lag(s) OVER () AS before FROM sorted)"
+                    + " WHERE before < s").single(), "every row sorts at or after the next one");
+        }
+    }
+}
