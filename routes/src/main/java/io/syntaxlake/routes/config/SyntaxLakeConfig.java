@@ -67,13 +67,17 @@ public interface SyntaxLakeConfig {
 
     /**
      * The engine session of every run. A row of ast_files_v1 or libcst_files_v1 is a whole source
-     * file (thousands of nested nodes), so batches count few rows, and the memory pool makes
-     * sorts and aggregations spill to the run's scratch directory instead of growing without bound.
+     * file (thousands of nested nodes), so batches count few rows. A memory pool, when set, makes
+     * sorts spill to the run's scratch directory instead of growing without bound.
      */
     interface Engine {
-        /** DataFusion's memory pool (fair, shared by the spilling operators), e.g. {@code 512M}, {@code 2G}. */
-        @WithDefault("512M")
-        String memoryLimit();
+        /**
+         * DataFusion's memory pool (fair, shared by the spilling operators), e.g. {@code 2G}; unset:
+         * unbounded. The materialize step's sort spills under a pool, but the Parquet writer then
+         * competes with the sort's merge for it: the standard library's libcst rows failed to write
+         * under 512M, while its ast rows wrote fine.
+         */
+        Optional<String> memoryLimit();
 
         /** Rows per batch (datafusion.execution.batch_size): source files, for the datasets. */
         @WithDefault("16")

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Opens the engine session of one run from {@code syntaxlake.engine.*}: few file rows per batch,
- * a bounded memory pool, and spill files in the run's own scratch directory (deleted with it).
+ * a memory pool if one is configured, and spill files in the run's own scratch directory (deleted
+ * with it).
  */
 @ApplicationScoped
 public class RunSessions {
@@ -38,9 +39,12 @@ public class RunSessions {
             throw new UncheckedIOException("cannot create the spill directory " + spill, e);
         }
         RuntimeLimits limits = RuntimeLimits.NONE
-                .withMemoryLimit(RuntimeLimits.parseBytes("syntaxlake.engine.memory-limit", engine.memoryLimit()),
-                        RuntimeLimits.MemoryPool.FAIR)
                 .withSpill(spill, RuntimeLimits.parseBytes("syntaxlake.engine.max-spill", engine.maxSpill()));
+        if (engine.memoryLimit().isPresent()) {
+            limits = limits.withMemoryLimit(
+                    RuntimeLimits.parseBytes("syntaxlake.engine.memory-limit", engine.memoryLimit().get()),
+                    RuntimeLimits.MemoryPool.FAIR);
+        }
         SessionOptions options = SessionOptions.defaults()
                 .with("datafusion.execution.batch_size", Integer.toString(engine.batchRows()))
                 // One sorter over all partitions gets the whole pool, spills, and merges its own runs.

@@ -12,13 +12,14 @@ import io.syntaxlake.routes.config.SyntaxLakeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run's session: its batch size, a memory pool that is enforced, and sorts that spill instead of failing. */
 class RunSessionsTest {
 
-    private record Engine(String memoryLimit, int batchRows, String maxSpill, Map<String, String> settings)
+    private record Engine(Optional<String> memoryLimit, int batchRows, String maxSpill, Map<String, String> settings)
             implements SyntaxLakeConfig.Engine {
     }
 
@@ -29,13 +30,15 @@ class RunSessionsTest {
     @Test
     void settingsComeFromConfigurationAndExtraSettingsWin(@TempDir Path work) {
         SessionOptions options = RunSessions.options(
-                new Engine("512M", 16, "1G", Map.of("datafusion.execution.target_partitions", "3")), work);
+                new Engine(Optional.of("512M"), 16, "1G", Map.of("datafusion.execution.target_partitions", "3")), work);
         assertEquals("16", options.settings().get("datafusion.execution.batch_size"));
         assertEquals("3", options.settings().get("datafusion.execution.target_partitions"));
         assertEquals(512L << 20, options.limits().memoryLimitBytes().getAsLong());
         assertEquals(1L << 30, options.limits().maxSpillBytes().getAsLong());
         assertEquals(work.resolve("spill"), options.limits().spillDirectory().orElseThrow());
         assertTrue(Files.isDirectory(work.resolve("spill")));
+        assertTrue(RunSessions.options(new Engine(Optional.empty(), 16, "1G", Map.of()), work)
+                .limits().memoryLimitBytes().isEmpty(), "no pool unless one is configured");
         try (EngineSession session = EngineSession.open(options)) {
             assertEquals("16", session.collect("SELECT value FROM information_schema.df_settings"
                     + " WHERE name = 'datafusion.execution.batch_size'").single());
@@ -45,16 +48,16 @@ class RunSessionsTest {
     @Test
     void badValuesAreRefusedWithTheKeyNamed(@TempDir Path work) {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> RunSessions.options(new Engine("lots", 16, "1G", Map.of()), work));
+                () -> RunSessions.options(new Engine(Optional.of("lots"), 16, "1G", Map.of()), work));
         assertTrue(size.getMessage().contains("syntaxlake.engine.memory-limit"), size.getMessage());
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
-                () -> RunSessions.options(new Engine("512M", 0, "1G", Map.of()), work));
+                () -> RunSessions.options(new Engine(Optional.of("512M"), 0, "1G", Map.of()), work));
         assertTrue(rows.getMessage().contains("syntaxlake.engine.batch-rows"), rows.getMessage());
     }
 
     @Test
     void theMemoryPoolIsEnforcedAndASortLargerThanItSpills(@TempDir Path work) {
-        SessionOptions options = RunSessions.options(new Engine("16M", 4096, "1G", Map.of()), work);
+        SessionOptions options = RunSessions.options(new Engine(Optional.of("16M"), 4096, "1G", Map.of()), work);
         String out = work.resolve("sorted.parquet").toUri().toString();
         try (EngineSession session = EngineSession.open(options)) {
             // an aggregate that cannot spill proves the pool's limit is real
