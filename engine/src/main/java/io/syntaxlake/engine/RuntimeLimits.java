@@ -2,6 +2,7 @@ package io.syntaxlake.engine;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,13 +38,18 @@ public record RuntimeLimits(OptionalLong memoryLimitBytes, MemoryPool memoryPool
      * (binary multiples, case-insensitive), e.g. {@code 512M}.
      */
     public static long parseBytes(String name, String text) {
-        String trimmed = text.strip().toUpperCase(java.util.Locale.ROOT);
+        String trimmed = text.strip().toUpperCase(Locale.ROOT);
         int unit = trimmed.isEmpty() ? -1 : "KMGT".indexOf(trimmed.charAt(trimmed.length() - 1));
         String digits = unit < 0 ? trimmed : trimmed.substring(0, trimmed.length() - 1);
-        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 15) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9') || digits.length() > 15) {
             throw new IllegalArgumentException(name + " must be a byte count such as 512M or 2G, got '" + text + "'");
         }
-        long bytes = Long.parseLong(digits) << (10 * (unit + 1));
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(digits), 1L << (10 * (unit + 1)));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(name + " is too large: '" + text + "'");
+        }
         requirePositive(name, bytes);
         return bytes;
     }
@@ -53,7 +59,7 @@ public record RuntimeLimits(OptionalLong memoryLimitBytes, MemoryPool memoryPool
         Map<String, String> out = new LinkedHashMap<>();
         memoryLimitBytes.ifPresent(bytes -> {
             out.put("memory_limit_bytes", Long.toString(bytes));
-            out.put("memory_pool", memoryPool.name().toLowerCase(java.util.Locale.ROOT));
+            out.put("memory_pool", memoryPool.name().toLowerCase(Locale.ROOT));
         });
         spillDirectory.ifPresent(dir -> out.put("spill_directory", dir.toAbsolutePath().toString()));
         maxSpillBytes.ifPresent(bytes -> out.put("max_spill_bytes", Long.toString(bytes)));

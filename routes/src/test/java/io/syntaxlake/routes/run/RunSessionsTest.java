@@ -50,6 +50,9 @@ class RunSessionsTest {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> RunSessions.options(new Engine(Optional.of("lots"), 16, "1G", Map.of()), work));
         assertTrue(size.getMessage().contains("syntaxlake.engine.memory-limit"), size.getMessage());
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> RunSessions.options(new Engine(Optional.of("512M"), 16, "999999999T", Map.of()), work));
+        assertTrue(huge.getMessage().contains("syntaxlake.engine.max-spill"), huge.getMessage());
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> RunSessions.options(new Engine(Optional.of("512M"), 0, "1G", Map.of()), work));
         assertTrue(rows.getMessage().contains("syntaxlake.engine.batch-rows"), rows.getMessage());
