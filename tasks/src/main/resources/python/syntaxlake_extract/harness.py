@@ -6,12 +6,15 @@
   directories are followed; a symlink that leads back to one of its own
   ancestors (or that the OS reports as ELOOP) becomes an error row instead of
   being walked forever.
-* :func:`run` splits the files into batches and processes them on a
-  :mod:`multiprocessing` pool (``imap_unordered``).  Every worker writes each
-  batch to its own part file ``part-<pid>-<seq>.json`` under the output
-  directory: rows are streamed to ``.part-<pid>-<seq>.json.tmp`` and the file
-  is renamed with :func:`os.replace` once complete, so a crash never leaves a
-  half-written visible part.
+* :func:`run` splits the sorted file list into batches of consecutive paths
+  and processes them on a :mod:`multiprocessing` pool (``imap_unordered``).
+  Batch ``i`` is written to its own part file ``part-<i>.json`` (``i``
+  zero-padded to one width per run) under the output directory: rows are
+  streamed to ``.part-<i>.json.tmp`` and the file is renamed with
+  :func:`os.replace` once complete, so a crash never leaves a half-written
+  visible part.  Reading the parts in name order, each from start to end,
+  therefore yields the rows in path order: the materialize step copies them
+  as they come, without a sort.
 * Every discovered file yields exactly one row.  Files that cannot be read
   (I/O error, not a regular file, above ``max_bytes`` - checked with
   :func:`os.stat`, such files are never read -, symlink loop) get the row
@@ -81,6 +84,33 @@ _encode = json.JSONEncoder(separators=(",", ":"), check_circular=False, ensure_a
 # (astral characters, common in test data) are left alone. The scan jumps from one "\ud" to the
 # next with str.find, so rows without one cost a single substring search; an earlier version
 # decoded and re-encoded every row holding an emoji, which cost more than the extraction.
+
+
+def _has_surrogates(text) -> bool:
+    if text is None:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def may_hold_lone_surrogates(data: bytes) -> bool:
+    """Whether strings built from this source can hold lone surrogates at all.
+
+    UTF-8 source text never holds one (strict decoding; identifiers cannot); a string literal
+    gets one only from a ``\\u`` / ``\\U`` escape. Other declared encodings (PEP 263: a
+    ``coding`` cookie on the first two lines) are checked anyway: UTF-7 decodes to lone
+    surrogates. Otherwise no value the row builders take from the file can need
+    :func:`valid_json_text`, whose scan of the row text (about 50 bytes of JSON per source
+    byte) is then skipped.
+    """
+    if b"\\u" in data or b"\\U" in data:
+        return True
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return b"coding" in (data if second < 0 else data[:second])
 
 
 def valid_json_text(text: str) -> str:
@@ -232,13 +262,11 @@ def discover(source: str, excludes=()) -> list:
 # ---------------------------------------------------------------------------
 
 _CTX = None
-_SEQ = 0
 
 
 def _init_worker(ctx) -> None:
-    global _CTX, _SEQ
+    global _CTX
     _CTX = ctx
-    _SEQ = 0
     # AST / CST trees are acyclic: reference counting frees them.  The cyclic
     # collector would otherwise run thousands of times per file while the
     # parser allocates; we collect explicitly after every batch instead
@@ -272,17 +300,15 @@ def _read_file(path: str, rel: str, max_bytes):
     return data, None
 
 
-def _process_batch(batch) -> dict:
-    """Process one batch of ``(rel_path, preset_error)``; write one part file."""
-    global _SEQ
+def _process_batch(numbered) -> dict:
+    """Process one ``(part_name, batch of (rel_path, preset_error))``; write that part file."""
+    name, batch = numbered
     root, out_dir, row_fn, err_fn, repo, max_bytes, errors_key = _CTX
-    _SEQ += 1
-    pid = os.getpid()
-    name = f"part-{pid}-{_SEQ:05d}.json"
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
     sha256 = hashlib.sha256
+    repo_surrogates = _has_surrogates(repo)
     with open(tmp, "w", encoding="utf-8", newline="\n", buffering=_WRITE_BUFFER) as out:
         write = out.write
         writelines = out.writelines
@@ -294,8 +320,11 @@ def _process_batch(batch) -> dict:
                 err = preset
             else:
                 data, err = _read_file(os.path.join(root, rel), rel, max_bytes)
+            # the path (undecodable bytes of a file name) and the repo can hold them too
+            checked = repo_surrogates or _has_surrogates(rel)
             if err is None:
                 nbytes += len(data)
+                checked = checked or may_hold_lone_surrogates(data)
                 digest = sha256(data).hexdigest()
                 try:
                     row = row_fn(rel, data, fid, repo, digest)
@@ -309,7 +338,7 @@ def _process_batch(batch) -> dict:
                 chunks, nerr = row
                 row = None
                 # chunks end between JSON values, so no escape or pair is ever split
-                writelines(map(valid_json_text, chunks))
+                writelines(map(valid_json_text, chunks) if checked else chunks)
                 chunks = None
             else:
                 try:
@@ -389,14 +418,18 @@ def run(
         )
     items = discover(source, excludes)
     ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, err_fn, repo, max_bytes, errors_key)
-    batches = list(_batches(items, batch_files))
+    consecutive = list(_batches(items, batch_files))
+    # one width for every name of the run, so name order is batch order is path order
+    width = max(5, len(str(len(consecutive) - 1)))
+    batches = [(f"part-{i:0{width}d}.json", b) for i, b in enumerate(consecutive)]
     root = ctx[0]
     if len(batches) > 2:
         # Longest batches first (by bytes): keeps both ends of the pool busy
         # until the end instead of leaving one worker on a late, big batch.
-        # Each batch still holds consecutive paths, so a part file is sorted.
-        def weight(batch):
+        # Each batch still holds consecutive paths and keeps its name.
+        def weight(numbered):
             total = 0
+            batch = numbered[1]
             for rel, preset in batch:
                 if preset is None:
                     try:
@@ -422,16 +455,16 @@ def run(
     workers = min(workers, len(batches))
     if workers <= 1:
         # in-process: same code path, no pool overhead
-        global _CTX, _SEQ
-        saved = (_CTX, _SEQ, gc.isenabled())
+        global _CTX
+        saved = (_CTX, gc.isenabled())
         try:
             _init_worker(ctx)
             for b in batches:
                 add(_process_batch(b))
         finally:
-            _CTX, _SEQ = saved[0], saved[1]
+            _CTX = saved[0]
             gc.unfreeze()
-            if saved[2]:
+            if saved[1]:
                 gc.enable()
     else:
         import multiprocessing

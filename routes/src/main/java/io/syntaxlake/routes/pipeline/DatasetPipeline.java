@@ -44,7 +44,8 @@ import java.util.Map;
  * {@code extract} runs the Python extractor into staging NDJSON; {@code register} registers the
  * staging files with the contract's schema and decides the feature gates; {@code validate}
  * checks span metadata and column defaults while {@code views} derives and validates the standard
- * views; {@code materialize} writes the lake table (a Parquet generation or a Delta commit),
+ * views; {@code materialize} writes the lake table (a Parquet generation or a Delta commit)
+ * without a sort, since the staging part files, read in name order, are in path order (one repo per run),
  * registers it and verifies it; {@code snapshot} records plans and DFSchema trees (diffed against
  * the last successful run), prepared statements and scan projections; {@code publish} records the
  * dataset's summary. The run's scratch directory (the staging files) goes when the run ends.
@@ -139,7 +140,7 @@ public final class DatasetPipeline {
         if (request.format() == OutputFormat.DELTA) {
             DeltaLog log = new DeltaLog(session);
             var location = request.lake().delta(contract.name());
-            DeltaWriter.Committed committed = new DeltaWriter(session, log).write(contract, contract.table().layout(),
+            DeltaWriter.Committed committed = new DeltaWriter(session, log).sourceInLayoutOrder().write(contract, contract.table().layout(),
                     STAGING, location, request.repo(), true, run.runId());
             TaskResult<Long> registered = new RegisterDeltaTask(session, log)
                     .run(contract, location, DeltaSelector.latest(), contract.name());
@@ -152,7 +153,8 @@ public final class DatasetPipeline {
             written.put("replaced_files", committed.removedFiles());
         } else {
             TaskResult<MaterializeResult> result = new MaterializeTask(session)
-                    .run(MaterializeRequest.replace(contract, STAGING, request.lake(), run.runId()));
+                    .run(MaterializeRequest.replace(contract, STAGING, request.lake(), run.runId())
+                            .withSourceInLayoutOrder());
             artifacts.addAll(result.artifacts());
             artifacts.addAll(new RegisterDatasetTask(session)
                     .run(RegisterRequest.of(contract, request.lake()).withTable(contract.name())).artifacts());

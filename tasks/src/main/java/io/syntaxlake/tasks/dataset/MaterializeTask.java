@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.pojo.Field;
 
-import static io.syntaxlake.engine.SqlIdentifiers.literal;
 import static io.syntaxlake.engine.SqlIdentifiers.quote;
 
 /**
@@ -58,6 +57,7 @@ public final class MaterializeTask {
         policy.put("layout", request.layout());
         policy.put("partition_by", layout.partitionBy());
         policy.put("sort_by", layout.orderBy());
+        policy.put("sorted_by", request.sourceInLayoutOrder() ? "source (copied in file order, no sort)" : "copy (ORDER BY)");
         policy.put("single_file_output", false);
         payload.put("write_policy", policy);
         payload.put("parquet_options", TableOptions.writeOptions(contract));
@@ -127,40 +127,12 @@ public final class MaterializeTask {
         DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
-        long rows = ((Number) session.collect(copyStatement(contract, layout, request.sourceTable(), target.url()))
-                .single()).longValue();
+        LayoutCopy copy = new LayoutCopy(contract, layout, request.sourceTable(), request.sourceInLayoutOrder());
+        long rows = copy.run(session, target.url());
         List<StoredObject> files = session.listObjects(target.url());
         List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
         return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
                 files.stream().mapToLong(StoredObject::size).sum(), replaced);
-    }
-
-    /**
-     * The COPY that writes {@code sourceTable} as the contract's files under {@code targetUrl}:
-     * contract columns, the layout's order and Hive partitions, the contract's write options.
-     */
-    public static String copyStatement(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
-                                       String targetUrl) {
-        String columns = columnList(contract.schema().getFields().stream().map(Field::getName).toList());
-        String order = columnList(layout.orderBy());
-        // COPY keeps quotes as part of a PARTITIONED BY name, so these go in bare, checked first
-        String partitions = layout.partitionBy().isEmpty() ? ""
-                : layout.partitionBy().stream().map(MaterializeTask::bareColumn)
-                .collect(Collectors.joining(", ", " PARTITIONED BY (", ")"));
-        return "COPY (SELECT " + columns + " FROM " + quote(sourceTable)
-                + (order.isEmpty() ? "" : " ORDER BY " + order) + ") TO " + literal(targetUrl)
-                + " STORED AS PARQUET" + partitions + TableOptions.sql(TableOptions.writeOptions(contract));
-    }
-
-    private static String columnList(List<String> names) {
-        return names.stream().map(c -> quote(c)).collect(Collectors.joining(", "));
-    }
-
-    private static String bareColumn(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("partition column '" + name + "' is not a plain lower-case identifier");
-        }
-        return name;
     }
 
     private MaterializeResult append(MaterializeRequest request) {
@@ -175,7 +147,7 @@ public final class MaterializeTask {
         DatasetContract.Layout layout = layout(contract, request.layout());
         List<String> tableOrder = new ArrayList<>(contract.fileSchema(layout).getFields().stream().map(Field::getName).toList());
         tableOrder.addAll(layout.partitionBy());
-        String columns = columnList(tableOrder);
+        String columns = LayoutCopy.columnList(tableOrder);
         long rows = ((Number) session.collect("INSERT INTO " + quote(request.targetTable()) + " SELECT " + columns
                 + " FROM " + quote(request.sourceTable())).single()).longValue();
         List<StoredObject> after = session.listObjects(target.url());

@@ -21,7 +21,7 @@ import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.StoredObject;
 import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.TaskFailedException;
-import io.syntaxlake.tasks.dataset.MaterializeTask;
+import io.syntaxlake.tasks.dataset.LayoutCopy;
 import io.syntaxlake.tasks.dataset.WrittenFiles;
 import io.syntaxlake.tasks.lake.LakeLocation;
 import java.io.IOException;
@@ -64,10 +64,21 @@ public final class DeltaWriter {
 
     private final EngineSession session;
     private final DeltaLog log;
+    private final boolean sourceInLayoutOrder;
 
     public DeltaWriter(EngineSession session, DeltaLog log) {
+        this(session, log, false);
+    }
+
+    private DeltaWriter(EngineSession session, DeltaLog log, boolean sourceInLayoutOrder) {
         this.session = session;
         this.log = log;
+        this.sourceInLayoutOrder = sourceInLayoutOrder;
+    }
+
+    /** A writer whose sources, read file after file in name order, are in the layout's order: no sort. */
+    public DeltaWriter sourceInLayoutOrder() {
+        return new DeltaWriter(session, log, true);
     }
 
     /** What one write committed. */
@@ -86,8 +97,7 @@ public final class DeltaWriter {
         // attempt left behind must never be listed (and committed) as this attempt's
         String attemptDir = attemptId + "-" + java.util.UUID.randomUUID();
         LakeLocation target = table.child("data").child(outputKey).child(attemptDir);
-        long rows = ((Number) session.collect(MaterializeTask.copyStatement(contract, layout, sourceTable, target.url()))
-                .single()).longValue();
+        long rows = new LayoutCopy(contract, layout, sourceTable, sourceInLayoutOrder).run(session, target.url());
         List<DataFile> files = rows == 0 && !hasParquetFiles(target) ? List.of()
                 : checkedFiles(contract, layout, table, target, "data/" + outputKey + "/" + attemptDir + "/", rows);
         var engine = log.engine(tablePath);

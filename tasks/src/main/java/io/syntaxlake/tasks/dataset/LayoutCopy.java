@@ -1,0 +1,83 @@
+package io.syntaxlake.tasks.dataset;
+
+import static io.syntaxlake.engine.SqlIdentifiers.literal;
+import static io.syntaxlake.engine.SqlIdentifiers.quote;
+
+import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.contract.DatasetContract;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * The COPY that writes {@code sourceTable} as a contract layout's Parquet files: the contract's
+ * columns, the layout's order and Hive partitions, the contract's write options.
+ *
+ * <p>A source whose rows already come in the layout's order when its files are read one after
+ * the other in name order ({@code sourceInLayoutOrder}, e.g. the extractor's staging: numbered
+ * part files of consecutive paths) is copied as it comes, without an ORDER BY. DataFusion cannot
+ * see that order itself (NDJSON files carry no statistics), so an ORDER BY would hold the whole
+ * source in memory or in spill files; the stdlib's LibCST rows peaked at 5.4 GiB that way. The
+ * source is read as one stream instead: the COPY is planned with one target partition, so the
+ * scan is one file group in name order and nothing repartitions it. That setting is changed on
+ * the session for the COPY alone; nothing else may plan on the session meanwhile (a run's
+ * materialize step has its session to itself).
+ */
+public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
+                         boolean sourceInLayoutOrder) {
+    static final String TARGET_PARTITIONS = "datafusion.execution.target_partitions";
+
+    /** A COPY that sorts its source into the layout's order. */
+    public static LayoutCopy sorting(DatasetContract contract, DatasetContract.Layout layout, String sourceTable) {
+        return new LayoutCopy(contract, layout, sourceTable, false);
+    }
+
+    /** A COPY of a source already in the layout's order when read file after file in name order. */
+    public static LayoutCopy inSourceOrder(DatasetContract contract, DatasetContract.Layout layout,
+                                           String sourceTable) {
+        return new LayoutCopy(contract, layout, sourceTable, true);
+    }
+
+    /** The statement that writes the files under {@code targetUrl}. */
+    public String statement(String targetUrl) {
+        String columns = columnList(contract.schema().getFields().stream().map(Field::getName).toList());
+        String order = sourceInLayoutOrder ? "" : columnList(layout.orderBy());
+        // COPY keeps quotes as part of a PARTITIONED BY name, so these go in bare, checked first
+        String partitions = layout.partitionBy().isEmpty() ? ""
+                : layout.partitionBy().stream().map(LayoutCopy::bareColumn)
+                .collect(Collectors.joining(", ", " PARTITIONED BY (", ")"));
+        return "COPY (SELECT " + columns + " FROM " + quote(sourceTable)
+                + (order.isEmpty() ? "" : " ORDER BY " + order) + ") TO " + literal(targetUrl)
+                + " STORED AS PARQUET" + partitions + TableOptions.sql(TableOptions.writeOptions(contract));
+    }
+
+    /** Writes the files under {@code targetUrl}; returns the rows written. */
+    public long run(EngineSession session, String targetUrl) {
+        if (!sourceInLayoutOrder) {
+            return rowsOf(session, statement(targetUrl));
+        }
+        String before = String.valueOf(session.collect("SELECT value FROM information_schema.df_settings WHERE name = "
+                + literal(TARGET_PARTITIONS)).single());
+        session.execute("SET " + TARGET_PARTITIONS + " = 1");
+        try {
+            return rowsOf(session, statement(targetUrl));
+        } finally {
+            session.execute("SET " + TARGET_PARTITIONS + " = " + Integer.parseInt(before));
+        }
+    }
+
+    private static long rowsOf(EngineSession session, String copy) {
+        return ((Number) session.collect(copy).single()).longValue();
+    }
+
+    static String columnList(List<String> names) {
+        return names.stream().map(c -> quote(c)).collect(Collectors.joining(", "));
+    }
+
+    private static String bareColumn(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("partition column '" + name + "' is not a plain lower-case identifier");
+        }
+        return name;
+    }
+}
