@@ -5,7 +5,9 @@ import static io.syntaxlake.engine.SqlIdentifiers.quote;
 
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.contract.DatasetContract;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -18,14 +20,19 @@ import org.apache.arrow.vector.types.pojo.Field;
  * part files of consecutive paths) is copied as it comes, without an ORDER BY. DataFusion cannot
  * see that order itself (NDJSON files carry no statistics), so an ORDER BY would hold the whole
  * source in memory or in spill files; the stdlib's LibCST rows peaked at 5.4 GiB that way. The
- * source is read as one stream instead: the COPY is planned with one target partition, so the
- * scan is one file group in name order and nothing repartitions it. That setting is changed on
- * the session for the COPY alone; nothing else may plan on the session meanwhile (a run's
- * materialize step has its session to itself).
+ * source is read as one stream instead, one row at a time: the COPY is planned with one target
+ * partition (the scan is one file group in name order and nothing repartitions it) and one-row
+ * batches (a row is a whole source file; the standard library's largest LibCST row is 96 MB of
+ * JSON, and decoding 16 such rows at once peaked at 1.7 GB, one at a time at 1.0 GB). Those two
+ * settings are changed on the session for the COPY alone and restored after it; nothing else may
+ * plan on the session meanwhile (a run's materialize step has its session to itself).
  */
 public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
                          boolean sourceInLayoutOrder) {
-    static final String TARGET_PARTITIONS = "datafusion.execution.target_partitions";
+    /** The settings of a copy in source order: one ordered stream, one file row per batch. */
+    static final Map<String, String> STREAMING = Map.of(
+            "datafusion.execution.target_partitions", "1",
+            "datafusion.execution.batch_size", "1");
 
     /** A COPY that sorts its source into the layout's order. */
     public static LayoutCopy sorting(DatasetContract contract, DatasetContract.Layout layout, String sourceTable) {
@@ -56,14 +63,22 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
         if (!sourceInLayoutOrder) {
             return rowsOf(session, statement(targetUrl));
         }
-        String before = String.valueOf(session.collect("SELECT value FROM information_schema.df_settings WHERE name = "
-                + literal(TARGET_PARTITIONS)).single());
-        session.execute("SET " + TARGET_PARTITIONS + " = 1");
+        Map<String, String> before = new LinkedHashMap<>();
+        for (String name : STREAMING.keySet()) {
+            before.put(name, String.valueOf(session.collect("SELECT value FROM information_schema.df_settings"
+                    + " WHERE name = " + literal(name)).single()));
+        }
         try {
+            STREAMING.forEach((name, value) -> set(session, name, value));
             return rowsOf(session, statement(targetUrl));
         } finally {
-            session.execute("SET " + TARGET_PARTITIONS + " = " + Integer.parseInt(before));
+            before.forEach((name, value) -> set(session, name, value));
         }
+    }
+
+    private static void set(EngineSession session, String name, String value) {
+        // both are positive integers, read back from df_settings or constants above
+        session.execute("SET " + name + " = " + Long.parseLong(value));
     }
 
     private static long rowsOf(EngineSession session, String copy) {

@@ -62,6 +62,8 @@ class LayoutCopyTest {
             assertEquals(FILES, copy.run(session, out));
             assertEquals("4", session.collect("SELECT value FROM information_schema.df_settings"
                     + " WHERE name = 'datafusion.execution.target_partitions'").single());
+            assertEquals("4", session.collect("SELECT value FROM information_schema.df_settings"
+                    + " WHERE name = 'datafusion.execution.batch_size'").single());
 
             // the plan the copy relies on: one partition, nothing sorts or repartitions it
             session.execute("SET datafusion.execution.target_partitions = 1");
