@@ -8,6 +8,7 @@ import io.syntaxlake.engine.contract.DatasetContract;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -60,8 +61,17 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
 
     /** Writes the files under {@code targetUrl}; returns the rows written. */
     public long run(EngineSession session, String targetUrl) {
+        return readingSource(session, () -> rowsOf(session, statement(targetUrl)));
+    }
+
+    /**
+     * Runs {@code work}, the COPY and the other queries over the source that go with it (the
+     * materialize step's null check), reading the source as the copy does: one ordered stream of
+     * one row per batch when it is in layout order, the session as it is otherwise.
+     */
+    public <T> T readingSource(EngineSession session, Supplier<T> work) {
         if (!sourceInLayoutOrder) {
-            return rowsOf(session, statement(targetUrl));
+            return work.get();
         }
         Map<String, String> before = new LinkedHashMap<>();
         for (String name : STREAMING.keySet()) {
@@ -70,7 +80,7 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
         }
         try {
             STREAMING.forEach((name, value) -> set(session, name, value));
-            return rowsOf(session, statement(targetUrl));
+            return work.get();
         } finally {
             before.forEach((name, value) -> set(session, name, value));
         }

@@ -39,9 +39,11 @@ public final class MaterializeTask {
         DatasetContract contract = request.contract();
         DatasetContract.Layout layout = layout(contract, request.layout());
         String prefix = contract.views().prefix();
-        Artifact constraints = checkNonNull(request, layout);
+        LayoutCopy copy = new LayoutCopy(contract, layout, request.sourceTable(), request.sourceInLayoutOrder());
+        // the null check scans the whole source too: it reads it the way the copy does
+        Artifact constraints = copy.readingSource(session, () -> checkNonNull(request, layout));
         MaterializeResult result = request.mode() == MaterializeRequest.Mode.REPLACE
-                ? replace(request, layout) : append(request);
+                ? replace(request, copy) : append(request);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("dataset", contract.name());
         payload.put("mode", request.mode() == MaterializeRequest.Mode.REPLACE ? "copy" : "insert");
@@ -122,12 +124,11 @@ public final class MaterializeTask {
                 + String.join("; ", rows), List.of(artifact));
     }
 
-    private MaterializeResult replace(MaterializeRequest request, DatasetContract.Layout layout) {
+    private MaterializeResult replace(MaterializeRequest request, LayoutCopy copy) {
         DatasetContract contract = request.contract();
         DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
-        LayoutCopy copy = new LayoutCopy(contract, layout, request.sourceTable(), request.sourceInLayoutOrder());
         long rows = copy.run(session, target.url());
         List<StoredObject> files = session.listObjects(target.url());
         List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
