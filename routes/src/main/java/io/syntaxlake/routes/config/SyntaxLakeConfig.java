@@ -73,9 +73,9 @@ public interface SyntaxLakeConfig {
     interface Engine {
         /**
          * DataFusion's memory pool (fair, shared by the spilling operators), e.g. {@code 2G}; unset:
-         * unbounded. The materialize step's sort spills under a pool, but the Parquet writer then
-         * competes with the sort's merge for it: the standard library's libcst rows failed to write
-         * under 512M, while its ast rows wrote fine.
+         * unbounded. It bounds what DataFusion tracks (sorts and aggregates, which then spill, the
+         * Parquet writer's buffers), not the JSON decoding of staging rows. The materialize step
+         * needs none: it copies the staging in its own order, one file row at a time.
          */
         Optional<String> memoryLimit();
 
