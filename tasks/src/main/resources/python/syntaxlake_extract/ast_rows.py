@@ -1050,6 +1050,7 @@ def _decode(data: bytes):
 
 
 _JOIN_GROUP = 1 << 16
+_BIG_PIECES = 1 << 20
 
 
 def _add_joined(out: list, items: list) -> None:
@@ -1060,10 +1061,9 @@ def _add_joined(out: list, items: list) -> None:
     group, not twice the row.
     """
     n = len(items)
-    if n <= 64:
-        # few pieces (e.g. the native walker's, up to 8 MiB each): not copied into one more
-        if n:
-            out.append(items[0])
+    if 1 < n <= 64 and sum(map(len, items)) > _BIG_PIECES:
+        # a few big pieces (the native walker's, up to 8 MiB each): not copied into one more
+        out.append(items[0])
         for item in items[1:]:
             out.append(",")
             out.append(item)
