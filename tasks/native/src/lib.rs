@@ -46,19 +46,26 @@ const SC_NAME: u8 = 4;
 const SC_NAME_OPT: u8 = 5;
 
 struct Child {
-    key: Py<PyString>,
+    idx: usize, // into Class::keys
     slot: String,
     quant: u8,
 }
 
 struct Scalar {
-    key: Py<PyString>,
+    idx: usize,
     json_key: String, // ,"field":
     cat: u8,
 }
 
 struct Class {
     kind: String,
+    // `_fields` then `_attributes`: the order in which CPython fills a node's __dict__
+    keys: Vec<Py<PyString>>,
+    lineno: Option<usize>,
+    col_offset: Option<usize>,
+    end_lineno: Option<usize>,
+    end_col_offset: Option<usize>,
+    value: Option<usize>,
     children: Vec<Child>, // reversed: pushed so that they pop in field order
     scalars: Vec<Scalar>, // field order
     haspos: u8,           // 1: lineno/col_offset/end_*, 2: lineno only (TypeIgnore), 0: none
@@ -90,7 +97,6 @@ struct Walker {
     _types: Vec<Py<PyType>>, // keeps the keyed type objects alive
     node_limit: Py<PyAny>,
     unsupported: Py<PyAny>,
-    dumps: Py<PyAny>,
     // Output buffers kept between calls: a fresh multi-MiB buffer per file costs page faults.
     pool: Mutex<Vec<Vec<u8>>>,
 }
@@ -187,44 +193,50 @@ fn esc_into(out: &mut Vec<u8>, s: &[u8]) -> PyResult<()> {
 
 /// Escapes a str (any str subclass, like `encode_basestring_ascii`); TypeError for anything else.
 fn esc_str(out: &mut Vec<u8>, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    with_utf8(v, |bytes| esc_into(out, bytes))
+}
+
+/// Calls `f` with a str's UTF-8 bytes, lone surrogates "surrogatepass"-encoded. Runs no Python code.
+fn with_utf8<R>(v: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> PyResult<R>) -> PyResult<R> {
     let s = v.cast::<PyString>().map_err(|_| PyTypeError::new_err("native walk: expected a str"))?;
+    let py = s.py();
     let mut size: ffi::Py_ssize_t = 0;
     // SAFETY: `s` is a live str; the returned buffer belongs to it and is read before it can go away.
     let data = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
     if !data.is_null() {
         let len = usize::try_from(size).map_err(|_| PyValueError::new_err("native walk: bad str size"))?;
         // SAFETY: CPython guarantees `len` readable bytes at `data` while `s` lives.
-        let bytes = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) };
-        return esc_into(out, bytes);
+        return f(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) });
     }
     // Lone surrogates have no UTF-8 form: encode them like any BMP code point instead.
-    let _ = PyErr::take(s.py());
-    let py = s.py();
-    let b = s.call_method1(intern!(py, "encode"), (intern!(py, "utf-8"), intern!(py, "surrogatepass")))?;
+    let _ = PyErr::take(py);
+    // SAFETY: a live str and C strings; the result is a new reference or NULL with an exception set.
+    let b = unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyUnicode_AsEncodedString(s.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr()),
+        )?
+    };
     let b = b.cast::<PyBytes>().map_err(|_| PyTypeError::new_err("native walk: encode did not give bytes"))?;
-    esc_into(out, b.as_bytes())
+    f(b.as_bytes())
 }
 
-/// `str(v)` of an exact int / bool, as `_walk_fast` writes it (ints beyond i64 go through Python,
-/// which raises ValueError past `sys.get_int_max_str_digits()`, as the Python walker does).
+/// `str(v)` of an exact int / bool, as `_walk_fast` writes it (ints beyond i64 through int's own
+/// `__str__`, which raises ValueError past `sys.get_int_max_str_digits()`, as in Python).
 fn int_text(out: &mut Vec<u8>, v: &Bound<'_, PyAny>) -> PyResult<()> {
     if v.is_exact_instance_of::<PyBool>() {
         out.extend_from_slice(if v.is_truthy()? { b"True" } else { b"False" });
+    } else if !v.is_exact_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err("native walk: expected an int"));
     } else if let Ok(n) = exact_int(v) {
         push_int(out, n);
     } else {
         let _ = PyErr::take(v.py());
-        let s = v.str()?;
-        esc_raw(out, &s)?;
+        with_utf8(v.str()?.as_any(), |digits| {
+            out.extend_from_slice(digits);
+            Ok(())
+        })?;
     }
-    Ok(())
-}
-
-/// A str known to be plain ASCII digits (`str(int)`): copied without quotes.
-fn esc_raw(out: &mut Vec<u8>, s: &Bound<'_, PyString>) -> PyResult<()> {
-    let mut tmp = Vec::new();
-    esc_str(&mut tmp, s.as_any())?;
-    out.extend_from_slice(tmp.get(1..tmp.len().saturating_sub(1)).unwrap_or_default());
     Ok(())
 }
 
@@ -241,19 +253,53 @@ fn exact_int(v: &Bound<'_, PyAny>) -> PyResult<i64> {
     Ok(n)
 }
 
-/// `d[key]`, borrowed from the dict: no reference count traffic for the many field reads. Only
-/// valid while `d` is not mutated, i.e. until the walk next runs Python code (repr, dumps), which
-/// therefore only ever sees values the walk owns.
-fn get<'a, 'py>(d: &'a Bound<'py, PyDict>, key: &Py<PyString>) -> PyResult<Borrowed<'a, 'py, PyAny>> {
-    let py = d.py();
-    // SAFETY: both pointers are live objects; the result is borrowed from `d`, which outlives 'a.
-    unsafe {
-        let v = ffi::PyDict_GetItemWithError(d.as_ptr(), key.as_ptr());
-        match Borrowed::from_ptr_or_opt(py, v) {
-            Some(v) => Ok(v),
-            None => Err(PyErr::take(py).unwrap_or_else(|| PyKeyError::new_err(key.clone_ref(py)))),
+/// Reads the values of `keys` from a node's `__dict__` into `vals` (borrowed; NULL when missing).
+/// CPython fills the dict in `_fields` + `_attributes` order with interned names, so one pass of
+/// PyDict_Next comparing key pointers usually does it, without hashing; any other dict is looked
+/// up key by key. The values are borrowed: valid while the dict is not mutated, i.e. until the
+/// walk next runs Python code (a Constant's repr, after the node's last read), which therefore
+/// only ever sees values the walk owns.
+fn load(d: &Bound<'_, PyDict>, keys: &[Py<PyString>], vals: &mut Vec<*mut ffi::PyObject>) -> PyResult<()> {
+    vals.clear();
+    let mut pos: ffi::Py_ssize_t = 0;
+    let mut k: *mut ffi::PyObject = std::ptr::null_mut();
+    let mut v: *mut ffi::PyObject = std::ptr::null_mut();
+    for key in keys {
+        // SAFETY: `d` is a live dict; PyDict_Next hands out borrowed pointers into it.
+        if unsafe { ffi::PyDict_Next(d.as_ptr(), &mut pos, &mut k, &mut v) } == 0 || k != key.as_ptr() {
+            break;
         }
+        vals.push(v);
     }
+    if vals.len() == keys.len() {
+        return Ok(());
+    }
+    vals.clear();
+    for key in keys {
+        // SAFETY: both are live objects; the result is borrowed, or NULL (missing, or an error set).
+        let v = unsafe { ffi::PyDict_GetItemWithError(d.as_ptr(), key.as_ptr()) };
+        if v.is_null() {
+            if let Some(e) = PyErr::take(d.py()) {
+                return Err(e);
+            }
+        }
+        vals.push(v);
+    }
+    Ok(())
+}
+
+/// Value `idx` of `load`'s result (KeyError when the node lacks it).
+fn val<'a, 'py>(
+    d: &'a Bound<'py, PyDict>,
+    keys: &[Py<PyString>],
+    vals: &[*mut ffi::PyObject],
+    idx: Option<usize>,
+) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+    let py = d.py();
+    let missing = || PyKeyError::new_err(idx.and_then(|i| keys.get(i)).map(|k| k.clone_ref(py)));
+    let p = idx.and_then(|i| vals.get(i).copied()).ok_or_else(missing)?;
+    // SAFETY: `p` is NULL or borrowed from `d`, which outlives 'a and is not mutated meanwhile.
+    unsafe { Borrowed::from_ptr_or_opt(py, p) }.ok_or_else(missing)
 }
 
 /// A node's `__dict__` (an exact dict, else TypeError).
@@ -321,7 +367,6 @@ impl Walker {
         table: &Bound<'_, PyDict>,
         node_limit: Py<PyAny>,
         unsupported: Py<PyAny>,
-        dumps: Py<PyAny>,
     ) -> PyResult<Self> {
         let py = table.py();
         let mut classes = HashMap::default();
@@ -336,25 +381,38 @@ impl Walker {
                 bool,
                 u8,
             ) = spec.extract()?;
+            let mut names: Vec<String> = cls.getattr(intern!(py, "_fields"))?.extract()?;
+            if let Ok(attributes) = cls.getattr(intern!(py, "_attributes")) {
+                names.extend(attributes.extract::<Vec<String>>()?);
+            }
+            let find = |f: &str| names.iter().position(|n| n == f);
+            let field = |f: &str| find(f).ok_or_else(|| PyValueError::new_err(format!("{f} is not a field")));
             let children = children
                 .into_iter()
-                .map(|(f, quant)| Child { key: PyString::intern(py, &f).unbind(), slot: f, quant })
-                .collect();
+                .map(|(f, quant)| Ok(Child { idx: field(&f)?, slot: f, quant }))
+                .collect::<PyResult<_>>()?;
             let scalars = scalars
                 .into_iter()
-                .map(|(f, cat)| Scalar {
-                    key: PyString::intern(py, &f).unbind(),
-                    json_key: format!(",\"{f}\":"),
-                    cat,
-                })
-                .collect();
-            classes.insert(
-                cls.as_ptr() as usize,
-                Class { kind, children, scalars, haspos, is_const, special },
-            );
+                .map(|(f, cat)| Ok(Scalar { idx: field(&f)?, json_key: format!(",\"{f}\":"), cat }))
+                .collect::<PyResult<_>>()?;
+            let class = Class {
+                kind,
+                keys: names.iter().map(|n| PyString::intern(py, n).unbind()).collect(),
+                lineno: find("lineno"),
+                col_offset: find("col_offset"),
+                end_lineno: find("end_lineno"),
+                end_col_offset: find("end_col_offset"),
+                value: find("value"),
+                children,
+                scalars,
+                haspos,
+                is_const,
+                special,
+            };
+            classes.insert(cls.as_ptr() as usize, class);
             types.push(cls.unbind());
         }
-        Ok(Walker { classes, _types: types, node_limit, unsupported, dumps, pool: Mutex::new(Vec::new()) })
+        Ok(Walker { classes, _types: types, node_limit, unsupported, pool: Mutex::new(Vec::new()) })
     }
 
     /// `_walk_fast(tree, ls, max_nodes, small)` for an `ast.Module`: returns (node_chunks,
@@ -375,12 +433,8 @@ impl Walker {
                 Err(e) => e,
             }
         };
-        let lineno = intern!(py, "lineno").clone().unbind();
-        let col_offset = intern!(py, "col_offset").clone().unbind();
-        let end_lineno = intern!(py, "end_lineno").clone().unbind();
-        let end_col_offset = intern!(py, "end_col_offset").clone().unbind();
-        let value_key = intern!(py, "value").clone().unbind();
-        let dumps = self.dumps.bind(py);
+        let mut vals: Vec<*mut ffi::PyObject> = Vec::with_capacity(16);
+        let mut tmp: Vec<u8> = Vec::with_capacity(256);
 
         let mut nodes = Rows::new(py, self.take_buf());
         let mut edges = Rows::new(py, self.take_buf());
@@ -424,9 +478,11 @@ impl Walker {
                 }
             };
             let d = node_dict(&node)?;
+            load(&d, &info.keys, &mut vals)?;
+            let field = |idx| val(&d, &info.keys, &vals, idx);
 
             for c in &info.children {
-                let v = get(&d, &c.key)?;
+                let v = field(Some(c.idx))?;
                 match c.quant {
                     CH_ONE => stack.push(Frame { node: v.to_owned(), pid: nid, slot: &c.slot, pos: 0 }),
                     CH_OPT => {
@@ -453,7 +509,7 @@ impl Walker {
             sa.clear();
             name.clear();
             for s in &info.scalars {
-                let v = get(&d, &s.key)?;
+                let v = field(Some(s.idx))?;
                 match s.cat {
                     SC_STR => {
                         if !v.is_none() {
@@ -481,10 +537,23 @@ impl Walker {
                         }
                     }
                     SC_LIST => {
-                        if v.is_truthy()? {
-                            let text = dumps.call1((v.to_owned(),))?;
+                        // esc(json.dumps(v)) for a non-empty list of names (Global.names, ...)
+                        let v = v.cast::<PyList>().map_err(|_| PyTypeError::new_err("native walk: not a list"))?;
+                        if !v.is_empty() {
+                            tmp.clear();
+                            tmp.push(b'[');
+                            for (i, x) in v.iter().enumerate() {
+                                if i > 0 {
+                                    tmp.extend_from_slice(b", ");
+                                }
+                                if !x.is_exact_instance_of::<PyString>() {
+                                    return Err(PyTypeError::new_err("native walk: a name list holds a non-str"));
+                                }
+                                esc_str(&mut tmp, &x)?;
+                            }
+                            tmp.push(b']');
                             sa.extend_from_slice(s.json_key.as_bytes());
-                            esc_str(&mut sa, &text)?;
+                            esc_into(&mut sa, &tmp)?;
                         }
                     }
                     SC_NAME | SC_NAME_OPT => {
@@ -502,10 +571,10 @@ impl Walker {
             span.clear();
             match info.haspos {
                 1 => {
-                    let l0 = exact_int(&*get(&d, &lineno)?)? - 1;
-                    let c = exact_int(&*get(&d, &col_offset)?)?;
-                    let el0 = exact_int(&*get(&d, &end_lineno)?)? - 1;
-                    let ec = exact_int(&*get(&d, &end_col_offset)?)?;
+                    let l0 = exact_int(&*field(info.lineno)?)? - 1;
+                    let c = exact_int(&*field(info.col_offset)?)?;
+                    let el0 = exact_int(&*field(info.end_lineno)?)? - 1;
+                    let ec = exact_int(&*field(info.end_col_offset)?)?;
                     if (l0 | c | el0 | ec) < 0 {
                         return Err(PyValueError::new_err("negative position"));
                     }
@@ -533,7 +602,7 @@ impl Walker {
                 }
                 2 => {
                     // TypeIgnore: a line, no column (`_line_only_span`)
-                    let l = get(&d, &lineno)?;
+                    let l = field(info.lineno)?;
                     if l.is_none() {
                         span.extend_from_slice(NOSPAN.as_bytes());
                     } else {
@@ -563,7 +632,7 @@ impl Walker {
             }
             out.extend_from_slice(br#","value":"#);
             if info.is_const {
-                let r = get(&d, &value_key)?.to_owned().repr()?;
+                let r = field(info.value)?.to_owned().repr()?;
                 esc_str(out, r.as_any())?;
             } else {
                 out.extend_from_slice(b"null");

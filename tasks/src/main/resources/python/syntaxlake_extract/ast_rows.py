@@ -760,7 +760,7 @@ def _native_walker():
             spec = _class_spec(cls)
             if spec is not None:
                 table[cls] = spec
-        _NATIVE_WALKER = _native_walk.Walker(table, _NodeLimit, _Unsupported, json.dumps)
+        _NATIVE_WALKER = _native_walk.Walker(table, _NodeLimit, _Unsupported)
     return _NATIVE_WALKER
 
 
