@@ -1050,7 +1050,7 @@ def _decode(data: bytes):
 
 
 _JOIN_GROUP = 1 << 16
-_BIG_PIECES = 1 << 20
+_BIG_PIECE = 4096
 
 
 def _add_joined(out: list, items: list) -> None:
@@ -1061,8 +1061,8 @@ def _add_joined(out: list, items: list) -> None:
     group, not twice the row.
     """
     n = len(items)
-    if 1 < n <= 64 and sum(map(len, items)) > _BIG_PIECES:
-        # a few big pieces (the native walker's, up to 8 MiB each): not copied into one more
+    if n > 1 and sum(map(len, items)) > n * _BIG_PIECE:
+        # pieces that are big already (the native walker's, about 64 KiB each): not copied again
         out.append(items[0])
         for item in items[1:]:
             out.append(",")
