@@ -13,9 +13,9 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
-use pyo3::intern;
 
 // Not in the Python 3.8 limited API (it is from 3.10), but exported by every CPython 3.x: it hands
 // out the string's cached UTF-8 form without a copy (for ASCII strings, the string's own data),
@@ -45,6 +45,13 @@ const SC_CONST: u8 = 2;
 const SC_LIST: u8 = 3;
 const SC_NAME: u8 = 4;
 const SC_NAME_OPT: u8 = 5;
+const SP_MODULE: u8 = 1; // ast_rows._SP_MODULE
+
+/// One `ast_rows._class_spec` entry: (kind, children, scalars, haspos, is_const, special).
+type Spec = (String, Vec<(String, u8)>, Vec<(String, u8)>, u8, bool, u8);
+
+/// (node pieces, edge pieces, specials, node count), as `_walk_fast` returns them.
+type Walked<'py> = (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>, i64);
 
 struct Child {
     idx: usize, // into Class::keys
@@ -104,14 +111,18 @@ struct Walker {
 
 impl Walker {
     fn take_buf(&self) -> Vec<u8> {
-        self.pool.try_lock().ok().and_then(|mut p| p.pop()).unwrap_or_else(|| Vec::with_capacity(1 << 16))
+        self.pool
+            .try_lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| Vec::with_capacity(1 << 16))
     }
     fn give_buf(&self, mut buf: Vec<u8>) {
         buf.clear();
-        if let Ok(mut p) = self.pool.try_lock() {
-            if p.len() < 2 {
-                p.push(buf);
-            }
+        if let Ok(mut p) = self.pool.try_lock()
+            && p.len() < 2
+        {
+            p.push(buf);
         }
     }
 }
@@ -199,7 +210,9 @@ fn esc_str(out: &mut Vec<u8>, v: &Bound<'_, PyAny>) -> PyResult<()> {
 
 /// Calls `f` with a str's UTF-8 bytes, lone surrogates "surrogatepass"-encoded. Runs no Python code.
 fn with_utf8<R>(v: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> PyResult<R>) -> PyResult<R> {
-    let s = v.cast::<PyString>().map_err(|_| PyTypeError::new_err("native walk: expected a str"))?;
+    let s = v
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err("native walk: expected a str"))?;
     let py = s.py();
     let mut size: ffi::Py_ssize_t = 0;
     // SAFETY: `s` is a live str; the returned buffer belongs to it and is read before it can go away.
@@ -218,7 +231,9 @@ fn with_utf8<R>(v: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> PyResult<R>) -> P
             ffi::PyUnicode_AsEncodedString(s.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr()),
         )?
     };
-    let b = b.cast::<PyBytes>().map_err(|_| PyTypeError::new_err("native walk: encode did not give bytes"))?;
+    let b = b
+        .cast::<PyBytes>()
+        .map_err(|_| PyTypeError::new_err("native walk: encode did not give bytes"))?;
     f(b.as_bytes())
 }
 
@@ -279,10 +294,10 @@ fn load(d: &Bound<'_, PyDict>, keys: &[Py<PyString>], vals: &mut Vec<*mut ffi::P
     for key in keys {
         // SAFETY: both are live objects; the result is borrowed, or NULL (missing, or an error set).
         let v = unsafe { ffi::PyDict_GetItemWithError(d.as_ptr(), key.as_ptr()) };
-        if v.is_null() {
-            if let Some(e) = PyErr::take(d.py()) {
-                return Err(e);
-            }
+        if v.is_null()
+            && let Some(e) = PyErr::take(d.py())
+        {
+            return Err(e);
         }
         vals.push(v);
     }
@@ -306,11 +321,14 @@ fn val<'a, 'py>(
 /// A node's `__dict__` (an exact dict, else TypeError).
 fn node_dict<'py>(node: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     // SAFETY: `node` is live; the result is a new reference or NULL with an exception set.
-    let d = unsafe { Bound::from_owned_ptr_or_err(node.py(), PyObject_GenericGetDict(node.as_ptr(), std::ptr::null_mut()))? };
+    let d = unsafe {
+        Bound::from_owned_ptr_or_err(node.py(), PyObject_GenericGetDict(node.as_ptr(), std::ptr::null_mut()))?
+    };
     if !d.is_exact_instance_of::<PyDict>() {
         return Err(PyTypeError::new_err("native walk: __dict__ is not a dict"));
     }
-    d.cast_into::<PyDict>().map_err(|_| PyTypeError::new_err("native walk: __dict__ is not a dict"))
+    d.cast_into::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("native walk: __dict__ is not a dict"))
 }
 
 /// ASCII bytes (everything the walk writes is escaped) -> str.
@@ -318,7 +336,10 @@ fn ascii_str<'py>(py: Python<'py>, b: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     let len = ffi::Py_ssize_t::try_from(b.len()).map_err(|_| PyValueError::new_err("native walk: text too long"))?;
     // SAFETY: a valid (pointer, length) pair; the result is a new reference or NULL with an exception set.
     unsafe {
-        Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_DecodeASCII(b.as_ptr().cast(), len, c"strict".as_ptr()))
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyUnicode_DecodeASCII(b.as_ptr().cast(), len, c"strict".as_ptr()),
+        )
     }
 }
 
@@ -330,7 +351,10 @@ struct Rows<'py> {
 
 impl<'py> Rows<'py> {
     fn new(py: Python<'py>, buf: Vec<u8>) -> Self {
-        Rows { buf, out: PyList::empty(py) }
+        Rows {
+            buf,
+            out: PyList::empty(py),
+        }
     }
     /// Starts a row: a separator unless it is the first of its piece.
     fn begin(&mut self) -> &mut Vec<u8> {
@@ -359,29 +383,42 @@ impl<'py> Rows<'py> {
     }
 }
 
+/// `(code, node, id_text, parent_id_text, span_json)`: what `ast_rows._specials` renders.
+fn special<'py>(
+    code: u8,
+    node: &Bound<'py, PyAny>,
+    id: &[u8],
+    pid: &[u8],
+    span: &[u8],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let py = node.py();
+    let code = i64::from(code).into_pyobject(py)?.into_any();
+    PyTuple::new(
+        py,
+        [
+            code,
+            node.clone(),
+            ascii_str(py, id)?,
+            ascii_str(py, pid)?,
+            ascii_str(py, span)?,
+        ],
+    )
+}
+
 #[pymethods]
 impl Walker {
     /// `table`: {ast class: (kind, children, scalars, haspos, is_const, special)} with children
     /// ((field, quantifier), ...) in reverse field order and scalars ((field, category), ...).
     #[new]
-    fn new(
-        table: &Bound<'_, PyDict>,
-        node_limit: Py<PyAny>,
-        unsupported: Py<PyAny>,
-    ) -> PyResult<Self> {
+    fn new(table: &Bound<'_, PyDict>, node_limit: Py<PyAny>, unsupported: Py<PyAny>) -> PyResult<Self> {
         let py = table.py();
         let mut classes = HashMap::default();
         let mut types = Vec::new();
         for (cls, spec) in table.iter() {
-            let cls = cls.cast_into::<PyType>().map_err(|_| PyTypeError::new_err("table key is not a class"))?;
-            let (kind, children, scalars, haspos, is_const, special): (
-                String,
-                Vec<(String, u8)>,
-                Vec<(String, u8)>,
-                u8,
-                bool,
-                u8,
-            ) = spec.extract()?;
+            let cls = cls
+                .cast_into::<PyType>()
+                .map_err(|_| PyTypeError::new_err("table key is not a class"))?;
+            let (kind, children, scalars, haspos, is_const, special): Spec = spec.extract()?;
             let mut names: Vec<String> = cls.getattr(intern!(py, "_fields"))?.extract()?;
             if let Ok(attributes) = cls.getattr(intern!(py, "_attributes")) {
                 names.extend(attributes.extract::<Vec<String>>()?);
@@ -390,11 +427,23 @@ impl Walker {
             let field = |f: &str| find(f).ok_or_else(|| PyValueError::new_err(format!("{f} is not a field")));
             let children = children
                 .into_iter()
-                .map(|(f, quant)| Ok(Child { idx: field(&f)?, slot: f, quant }))
+                .map(|(f, quant)| {
+                    Ok(Child {
+                        idx: field(&f)?,
+                        slot: f,
+                        quant,
+                    })
+                })
                 .collect::<PyResult<_>>()?;
             let scalars = scalars
                 .into_iter()
-                .map(|(f, cat)| Ok(Scalar { idx: field(&f)?, json_key: format!(",\"{f}\":"), cat }))
+                .map(|(f, cat)| {
+                    Ok(Scalar {
+                        idx: field(&f)?,
+                        json_key: format!(",\"{f}\":"),
+                        cat,
+                    })
+                })
                 .collect::<PyResult<_>>()?;
             let class = Class {
                 kind,
@@ -413,19 +462,19 @@ impl Walker {
             classes.insert(cls.as_ptr() as usize, class);
             types.push(cls.unbind());
         }
-        Ok(Walker { classes, _types: types, node_limit, unsupported, pool: Mutex::new(Vec::new()) })
+        Ok(Walker {
+            classes,
+            _types: types,
+            node_limit,
+            unsupported,
+            pool: Mutex::new(Vec::new()),
+        })
     }
 
     /// `_walk_fast(tree, ls, max_nodes, small)` for an `ast.Module`: returns (node_chunks,
     /// edge_chunks, specials, node_count). `small` only selects a formatting shortcut in Python.
     #[pyo3(signature = (tree, ls, max_nodes, small = false))]
-    fn walk<'py>(
-        &self,
-        tree: &Bound<'py, PyAny>,
-        ls: Vec<i64>,
-        max_nodes: i64,
-        small: bool,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>, i64)> {
+    fn walk<'py>(&self, tree: &Bound<'py, PyAny>, ls: Vec<i64>, max_nodes: i64, small: bool) -> PyResult<Walked<'py>> {
         let _ = small;
         let py = tree.py();
         let node_limit = |n: i64| -> PyErr {
@@ -449,16 +498,23 @@ impl Walker {
         let d = node_dict(tree)?;
         for f in ["type_ignores", "body"] {
             let v = d.get_item(f)?.ok_or_else(|| PyKeyError::new_err(f))?;
-            let v = v.cast_into::<PyList>().map_err(|_| PyTypeError::new_err("Module field is not a list"))?;
+            let v = v
+                .cast_into::<PyList>()
+                .map_err(|_| PyTypeError::new_err("Module field is not a list"))?;
             for (i, x) in v.iter().enumerate().collect::<Vec<_>>().into_iter().rev() {
-                stack.push(Frame { node: x, pid: 0, slot: f, pos: i });
+                stack.push(Frame {
+                    node: x,
+                    pid: 0,
+                    slot: f,
+                    pos: i,
+                });
             }
         }
         nodes.begin().extend_from_slice(
             format!(r#"{{"ast_id":0,"parent_ast_id":null,"kind":"Module","name":null,"value":null,"span":{NOSPAN},"attrs":{{}}}}"#)
                 .as_bytes(),
         );
-        specials.append(PyTuple::new(py, [1i64.into_pyobject(py)?.into_any(), tree.clone(), "0".into_pyobject(py)?.into_any(), "null".into_pyobject(py)?.into_any(), NOSPAN.into_pyobject(py)?.into_any()])?)?;
+        specials.append(special(SP_MODULE, tree, b"0", b"null", NOSPAN.as_bytes())?)?;
         let limit = max_nodes - 1;
         if limit < 0 {
             return Err(node_limit(1));
@@ -485,21 +541,38 @@ impl Walker {
             for c in &info.children {
                 let v = field(Some(c.idx))?;
                 match c.quant {
-                    CH_ONE => stack.push(Frame { node: v.to_owned(), pid: nid, slot: &c.slot, pos: 0 }),
+                    CH_ONE => stack.push(Frame {
+                        node: v.to_owned(),
+                        pid: nid,
+                        slot: &c.slot,
+                        pos: 0,
+                    }),
                     CH_OPT => {
                         if !v.is_none() {
-                            stack.push(Frame { node: v.to_owned(), pid: nid, slot: &c.slot, pos: 0 });
+                            stack.push(Frame {
+                                node: v.to_owned(),
+                                pid: nid,
+                                slot: &c.slot,
+                                pos: 0,
+                            });
                         }
                     }
                     CH_LIST | CH_LIST_NONE => {
-                        let v = v.cast::<PyList>().map_err(|_| PyTypeError::new_err("child list is not a list"))?;
+                        let v = v
+                            .cast::<PyList>()
+                            .map_err(|_| PyTypeError::new_err("child list is not a list"))?;
                         let skip_none = c.quant == CH_LIST_NONE;
                         let mut i = v.len();
                         while i > 0 {
                             i -= 1;
                             let x = v.get_item(i)?;
                             if !(skip_none && x.is_none()) {
-                                stack.push(Frame { node: x, pid: nid, slot: &c.slot, pos: i });
+                                stack.push(Frame {
+                                    node: x,
+                                    pid: nid,
+                                    slot: &c.slot,
+                                    pos: i,
+                                });
                             }
                         }
                     }
@@ -539,7 +612,9 @@ impl Walker {
                     }
                     SC_LIST => {
                         // esc(json.dumps(v)) for a non-empty list of names (Global.names, ...)
-                        let v = v.cast::<PyList>().map_err(|_| PyTypeError::new_err("native walk: not a list"))?;
+                        let v = v
+                            .cast::<PyList>()
+                            .map_err(|_| PyTypeError::new_err("native walk: not a list"))?;
                         if !v.is_empty() {
                             tmp.clear();
                             tmp.push(b'[');
@@ -662,17 +737,8 @@ impl Walker {
             edges.end_row()?;
 
             if info.special != 0 {
-                let item = PyTuple::new(
-                    py,
-                    [
-                        i64::from(info.special).into_pyobject(py)?.into_any(),
-                        node.clone(),
-                        ascii_str(py, &sid)?,
-                        ascii_str(py, itoa::Buffer::new().format(pid).as_bytes())?,
-                        ascii_str(py, &span)?,
-                    ],
-                )?;
-                specials.append(item)?;
+                let pid_text = itoa::Buffer::new().format(pid).as_bytes().to_vec();
+                specials.append(special(info.special, &node, &sid, &pid_text, &span)?)?;
             }
         }
         Ok((nodes.finish(self)?, edges.finish(self)?, specials, nid + 1))
