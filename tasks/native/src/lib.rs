@@ -105,7 +105,7 @@ struct Walker {
     _types: Vec<Py<PyType>>, // keeps the keyed type objects alive
     node_limit: Py<PyAny>,
     unsupported: Py<PyAny>,
-    // Output buffers kept between calls: a fresh multi-MiB buffer per file costs page faults.
+    // Output buffers (one piece each, about CHUNK) kept between calls rather than allocated per file.
     pool: Mutex<Vec<Vec<u8>>>,
 }
 
@@ -515,7 +515,7 @@ impl Walker {
                 .as_bytes(),
         );
         specials.append(special(SP_MODULE, tree, b"0", b"null", NOSPAN.as_bytes())?)?;
-        let limit = max_nodes - 1;
+        let limit = max_nodes.saturating_sub(1);
         if limit < 0 {
             return Err(node_limit(1));
         }
@@ -647,9 +647,9 @@ impl Walker {
             span.clear();
             match info.haspos {
                 1 => {
-                    let l0 = exact_int(&*field(info.lineno)?)? - 1;
+                    let l0 = exact_int(&*field(info.lineno)?)?.wrapping_sub(1);
                     let c = exact_int(&*field(info.col_offset)?)?;
-                    let el0 = exact_int(&*field(info.end_lineno)?)? - 1;
+                    let el0 = exact_int(&*field(info.end_lineno)?)?.wrapping_sub(1);
                     let ec = exact_int(&*field(info.end_col_offset)?)?;
                     if (l0 | c | el0 | ec) < 0 {
                         return Err(PyValueError::new_err("negative position"));
@@ -660,8 +660,14 @@ impl Walker {
                             .and_then(|l| ls.get(l).copied())
                             .ok_or_else(|| PyIndexError::new_err("line out of range"))
                     };
-                    let bs = line(l0)? + c;
-                    let bl = (line(el0)? + ec - bs).max(0);
+                    // positions beyond i64 arithmetic: ValueError (the generic walker has big ints)
+                    let overflow = || PyValueError::new_err("native walk: position overflow");
+                    let bs = line(l0)?.checked_add(c).ok_or_else(overflow)?;
+                    let bl = line(el0)?
+                        .checked_add(ec)
+                        .and_then(|e| e.checked_sub(bs))
+                        .ok_or_else(overflow)?
+                        .max(0);
                     span.extend_from_slice(br#"{"start":{"line0":"#);
                     push_int(&mut span, l0);
                     span.extend_from_slice(br#","col":"#);
@@ -683,7 +689,12 @@ impl Walker {
                         span.extend_from_slice(NOSPAN.as_bytes());
                     } else {
                         span.extend_from_slice(br#"{"start":{"line0":"#);
-                        push_int(&mut span, exact_int(&l)? - 1);
+                        push_int(
+                            &mut span,
+                            exact_int(&l)?
+                                .checked_sub(1)
+                                .ok_or_else(|| PyValueError::new_err("native walk: line overflow"))?,
+                        );
                         span.extend_from_slice(
                             br#","col":null},"end":null,"end_exclusive":true,"col_unit":"byte","byte_span":null}"#,
                         );

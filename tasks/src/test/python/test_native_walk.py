@@ -202,9 +202,26 @@ def test_unexpected_trees_fall_back():
     tree = fresh()
     tree.body[0].value = "not a node"
     assert outcome(ast_rows._walk_native, tree, ls, 100, True) == ("fallback", "_Unsupported")
-    tree = fresh()
-    tree.body[0].value.col_offset = -1
-    assert outcome(ast_rows._walk_native, tree, ls, 100, True) == ("fallback", "ValueError")
+    # negative, overflowing the byte offset (line 2 starts at 6), beyond i64
+    for line, col in ((1, -1), (2, 2**63 - 1), (1, 2**64)):
+        tree = fresh()
+        value = tree.body[0].value
+        value.lineno = value.end_lineno = line
+        value.col_offset = col
+        assert outcome(ast_rows._walk_native, tree, ls, 100, True) == ("fallback", "ValueError")
+        assert_rows_equal_via_walk(tree, ls)
+
+
+def assert_rows_equal_via_walk(tree, ls):
+    """What _walk makes of an odd tree: the same with and without the extension."""
+    native = ast_rows._walk(tree, ls, 100)
+    saved = ast_rows._native_walk
+    ast_rows._native_walk = None
+    try:
+        python = ast_rows._walk(tree, ls, 100)
+    finally:
+        ast_rows._native_walk = saved
+    assert ",".join(native[0]) == ",".join(python[0]) and ",".join(native[1]) == ",".join(python[1])
 
 
 def test_stdlib_sample():
