@@ -115,6 +115,8 @@ if cdata:
 tasks = jar("io.syntaxlake.syntaxlake-tasks-*.jar")
 if tasks:
     check("python/syntaxlake_extract/__main__.py" in tasks.namelist(), "tasks jar bundles the Python extractor")
+    check("python/syntaxlake_extract/_native_walk.abi3.so" in tasks.namelist(),
+          "tasks jar bundles the extractor's native AST walker (tasks/native)")
 if runner:
     generated = runner.read("META-INF/native-image/resource-config.json").decode()
     check('"python/.*"' in generated, "Quarkus' generated resource-config.json includes python/** (quarkus.native.resources.includes)")

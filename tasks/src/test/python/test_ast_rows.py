@@ -677,6 +677,7 @@ def test_stdlib_spans_and_counts(path):
 
 
 def test_large_rows_are_emitted_in_pieces(monkeypatch):
+    monkeypatch.setattr(ast_rows, "_native_walk", None)  # the Python walker: one item per node
     data = FIXTURE.encode()
     whole = ast_row_encoded("m.py", data, "file:x", None, None)
     monkeypatch.setattr(ast_rows, "_JOIN_GROUP", 3)

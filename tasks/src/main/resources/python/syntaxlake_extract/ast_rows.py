@@ -444,67 +444,114 @@ def _rev_idx(n: int):
     return map(str, range(n - 1, -1, -1))
 
 
-def _make_handler(cls, small: bool):
-    """Generate the handler for ``cls`` (None when it must use the generic walker)."""
-    if not (isinstance(cls, type) and issubclass(cls, _AST)):
-        return _not_an_ast
+# Handler layout codes, shared with the native walker (tasks/native/src/lib.rs):
+# child quantifiers
+_Q_ONE, _Q_OPT, _Q_LIST, _Q_LIST_NONE = range(4)
+# scalar categories
+_S_STR, _S_INT, _S_CONST, _S_LIST, _S_NAME, _S_NAME_OPT = range(6)
+
+
+def _class_spec(cls):
+    """The layout of ``cls``'s handler, or None when it must use the generic walker.
+
+    ``(kind, children, scalars, haspos, is_const, special)``: children are
+    ``(field, _Q_*)`` in reverse field order (pushed so they pop in order),
+    scalars ``(field, _S_*)`` in field order; ``haspos`` is 1 for full
+    positions, 2 for a line only (TypeIgnore), 0 for none.
+    """
     name = cls.__name__
     types = _field_types(cls)
     if types is None or not name.isidentifier():
         return None
     fields = cls._fields
     namef = "name" if "name" in fields else _NAME_FIELD.get(name)
-    code = _SPECIAL.get(name, 0)
-    src = ["def h(node, sid, pid, fname, fpos, push, extend, ls, sadd, T):", "    d = node.__dict__"]
+    children = []
     for f in reversed(fields):
         typ, q = types[f]
         if typ in _BUILTIN_TYPES:
             continue
         if q == "*":
-            if (name, f) in _NONE_LISTS:
-                src += [
-                    f"    v = d[{f!r}]",
-                    "    i = len(v)",
-                    "    while i:",
-                    "        i -= 1",
-                    "        x = v[i]",
-                    "        if x is not None:",
-                    f"            push((x, sid, {f!r}, T[i] if i < NUM_SIZE else str(i)))",
-                ]
-            else:
-                src += [
-                    f"    v = d[{f!r}]",
-                    "    n = len(v)",
-                    "    if n == 1:",
-                    f"        push((v[0], sid, {f!r}, '0'))",
-                    "    elif n == 2:",  # short lists: plain pushes beat zip()
-                    f"        push((v[1], sid, {f!r}, '1'))",
-                    f"        push((v[0], sid, {f!r}, '0'))",
-                    "    elif n == 3:",
-                    f"        push((v[2], sid, {f!r}, '2'))",
-                    f"        push((v[1], sid, {f!r}, '1'))",
-                    f"        push((v[0], sid, {f!r}, '0'))",
-                    "    elif n:",
-                    f"        extend(zip(reversed(v), repeat(sid), repeat({f!r}), "
-                    "T[n - 1::-1] if n <= NUM_SIZE else rev_idx(n)))",
-                ]
-        elif q == "?":
-            src += [f"    v = d[{f!r}]", "    if v is not None:", f"        push((v, sid, {f!r}, '0'))"]
+            children.append((f, _Q_LIST_NONE if (name, f) in _NONE_LISTS else _Q_LIST))
         else:
-            src += [f"    push((d[{f!r}], sid, {f!r}, '0'))"]
-    has_sa = False
-    has_name = False
+            children.append((f, _Q_OPT if q == "?" else _Q_ONE))
+    scalars = []
     for f in fields:
         typ, q = types[f]
         if typ not in _BUILTIN_TYPES:
             continue
-        key = ',"' + f + '":'
-        if not has_sa:
-            src.append("    sa = ''")
-        has_sa = True
         if q == "*":
-            src += [f"    v = d[{f!r}]", "    if v:", f"        sa += {key!r} + esc(dumps(v))"]
+            cat = _S_LIST
         elif typ in ("constant", "object"):
+            cat = _S_CONST
+        elif typ == "int":
+            cat = _S_INT
+        elif f == namef:
+            cat = _S_NAME_OPT if q == "?" else _S_NAME
+        else:
+            cat = _S_STR
+        scalars.append((f, cat))
+    if namef is not None and not any(cat in (_S_NAME, _S_NAME_OPT) for _, cat in scalars):
+        return None  # name taken from an AST-typed field: let the generic walker decide
+    attributes = getattr(cls, "_attributes", ())
+    if "lineno" in attributes and "col_offset" in attributes:
+        haspos = 1
+    elif name == "TypeIgnore":
+        haspos = 2
+    else:
+        haspos = 0
+    return name, tuple(children), tuple(scalars), haspos, name == "Constant", _SPECIAL.get(name, 0)
+
+
+def _make_handler(cls, small: bool):
+    """Generate the handler for ``cls`` (None when it must use the generic walker)."""
+    if not (isinstance(cls, type) and issubclass(cls, _AST)):
+        return _not_an_ast
+    spec = _class_spec(cls)
+    if spec is None:
+        return None
+    name, children, scalars, haspos, _, code = spec
+    src = ["def h(node, sid, pid, fname, fpos, push, extend, ls, sadd, T):", "    d = node.__dict__"]
+    for f, quant in children:
+        if quant == _Q_LIST_NONE:
+            src += [
+                f"    v = d[{f!r}]",
+                "    i = len(v)",
+                "    while i:",
+                "        i -= 1",
+                "        x = v[i]",
+                "        if x is not None:",
+                f"            push((x, sid, {f!r}, T[i] if i < NUM_SIZE else str(i)))",
+            ]
+        elif quant == _Q_LIST:
+            src += [
+                f"    v = d[{f!r}]",
+                "    n = len(v)",
+                "    if n == 1:",
+                f"        push((v[0], sid, {f!r}, '0'))",
+                "    elif n == 2:",  # short lists: plain pushes beat zip()
+                f"        push((v[1], sid, {f!r}, '1'))",
+                f"        push((v[0], sid, {f!r}, '0'))",
+                "    elif n == 3:",
+                f"        push((v[2], sid, {f!r}, '2'))",
+                f"        push((v[1], sid, {f!r}, '1'))",
+                f"        push((v[0], sid, {f!r}, '0'))",
+                "    elif n:",
+                f"        extend(zip(reversed(v), repeat(sid), repeat({f!r}), "
+                "T[n - 1::-1] if n <= NUM_SIZE else rev_idx(n)))",
+            ]
+        elif quant == _Q_OPT:
+            src += [f"    v = d[{f!r}]", "    if v is not None:", f"        push((v, sid, {f!r}, '0'))"]
+        else:
+            src += [f"    push((d[{f!r}], sid, {f!r}, '0'))"]
+    has_sa = bool(scalars)
+    has_name = False
+    if has_sa:
+        src.append("    sa = ''")
+    for f, cat in scalars:
+        key = ',"' + f + '":'
+        if cat == _S_LIST:
+            src += [f"    v = d[{f!r}]", "    if v:", f"        sa += {key!r} + esc(dumps(v))"]
+        elif cat == _S_CONST:
             src += [
                 f"    v = d[{f!r}]",
                 "    t = v.__class__",
@@ -513,35 +560,32 @@ def _make_handler(cls, small: bool):
                 "    elif t is int or t is bool:",
                 f"        sa += {key!r} + '\"' + str(v) + '\"'",
             ]
-        elif typ == "int":
+        elif cat == _S_INT:
             src += [f"    v = d[{f!r}]", "    if v is not None:", f"        sa += {key!r} + '\"' + str(v) + '\"'"]
-        elif f == namef:
+        elif cat == _S_NAME_OPT:
             has_name = True
-            if q == "?":
-                src += [
-                    f"    v = d[{f!r}]",
-                    "    if v is None:",
-                    "        nameq = 'null'",
-                    "    else:",
-                    "        nameq = esc(v)",
-                    f"        sa += {key!r} + nameq",
-                ]
-            else:
-                src += [f"    nameq = esc(d[{f!r}])", f"    sa += {key!r} + nameq"]
+            src += [
+                f"    v = d[{f!r}]",
+                "    if v is None:",
+                "        nameq = 'null'",
+                "    else:",
+                "        nameq = esc(v)",
+                f"        sa += {key!r} + nameq",
+            ]
+        elif cat == _S_NAME:
+            has_name = True
+            src += [f"    nameq = esc(d[{f!r}])", f"    sa += {key!r} + nameq"]
         else:
             src += [f"    v = d[{f!r}]", "    if v is not None:", f"        sa += {key!r} + esc(v)"]
-    if namef is not None and not has_name:
-        return None  # name taken from an AST-typed field: let the generic walker decide
     if name == "Constant":
         src.append("    valq = esc(repr(d['value']))")
-    attributes = getattr(cls, "_attributes", ())
     head = (
         '{{"ast_id":{sid},"parent_ast_id":{pid},"kind":"' + name + '","name":'
         + ("{nameq}" if has_name else "null")
         + ',"value":' + ("{valq}" if name == "Constant" else "null") + ',"span":'
     )
     tail = ',"attrs":{{"field_name":"{fname}","field_pos":"{fpos}"' + ("{sa}" if has_sa else "") + "}}}}"
-    if "lineno" in attributes and "col_offset" in attributes:
+    if haspos == 1:
         src.append(_SPAN_CODE)
         fmt = _SPAN_FMT_SMALL if small else _SPAN_FMT_BIG
         if code:
@@ -549,7 +593,7 @@ def _make_handler(cls, small: bool):
             span_fmt = "{span}"
         else:
             span_fmt = fmt  # inlined: one string build per node
-    elif name == "TypeIgnore":
+    elif haspos == 2:
         src.append("    span = line_only(d['lineno'])")
         span_fmt = "{span}"
     else:
@@ -692,6 +736,39 @@ class _Unsupported(Exception):
     pass
 
 
+# The same walk in Rust (tasks/native, built into _native_walk.abi3.so next to
+# this file): the same text as _walk_fast at a fraction of its per-node cost,
+# which dominated the extract.  _walk_fast stays: it is the reference the
+# parity tests hold the native walker to, and the walker wherever the
+# extension is absent (another interpreter, a checkout without the crate built).
+try:
+    from . import _native_walk
+except ImportError:
+    _native_walk = None
+_NATIVE_WALKER = None
+
+
+def _native_walker():
+    """The native walker, given the layout of every AST class (computed once, here)."""
+    global _NATIVE_WALKER
+    if _NATIVE_WALKER is None:
+        table = {}
+        todo = [_AST]
+        while todo:
+            cls = todo.pop()
+            todo.extend(cls.__subclasses__())
+            spec = _class_spec(cls)
+            if spec is not None:
+                table[cls] = spec
+        _NATIVE_WALKER = _native_walk.Walker(table, _NodeLimit, _Unsupported)
+    return _NATIVE_WALKER
+
+
+def _walk_native(tree, ls: list, max_nodes: int, small: bool):
+    """:func:`_walk_fast` in Rust; an ``ast.Module`` only, raises where that would."""
+    return _native_walker().walk(tree, ls, max_nodes, small)
+
+
 def _walk(tree, ls: list, max_nodes: int, src_len: int = _NUM_SIZE):
     """Pre-order DFS over ``tree``; returns (node_chunks, edge_chunks, specials, node_count).
 
@@ -702,8 +779,9 @@ def _walk(tree, ls: list, max_nodes: int, src_len: int = _NUM_SIZE):
     feed docstrings / imports / defs / calls / type_ignores.
     """
     if tree.__class__ is ast.Module and list(tree._fields) == ["body", "type_ignores"]:
+        fast = _walk_native if _native_walk is not None else _walk_fast
         try:
-            return _walk_fast(tree, ls, max_nodes, src_len < _NUM_SIZE - 1)
+            return fast(tree, ls, max_nodes, src_len < _NUM_SIZE - 1)
         except (_Unsupported, TypeError, IndexError, KeyError, AttributeError, ValueError):
             pass
     return _walk_generic(tree, ls, max_nodes)
@@ -972,6 +1050,7 @@ def _decode(data: bytes):
 
 
 _JOIN_GROUP = 1 << 16
+_BIG_PIECE = 4096
 
 
 def _add_joined(out: list, items: list) -> None:
@@ -982,6 +1061,13 @@ def _add_joined(out: list, items: list) -> None:
     group, not twice the row.
     """
     n = len(items)
+    if n > 1 and sum(map(len, items)) > n * _BIG_PIECE:
+        # pieces that are big already (the native walker's, about 64 KiB each): not copied again
+        out.append(items[0])
+        for item in items[1:]:
+            out.append(",")
+            out.append(item)
+        return
     if n <= _JOIN_GROUP:
         out.append(",".join(items))
         return

@@ -11,12 +11,14 @@ import java.util.List;
 /**
  * The Python extractor package ({@code syntaxlake_extract}, shipped in this jar under
  * {@code python/}), written once per JVM into a private temporary directory that becomes the
- * interpreter's {@code PYTHONPATH}.
+ * interpreter's {@code PYTHONPATH}. The native AST walker ({@code _native_walk.abi3.so}, built from
+ * tasks/native) goes with it when the jar has one; without it the extractor runs its Python walker.
  */
 final class ExtractorPackage {
     static final String PACKAGE = "syntaxlake_extract";
     private static final List<String> MODULES =
             List.of("__init__.py", "__main__.py", "harness.py", "ids.py", "ast_rows.py", "cst_rows.py");
+    private static final String NATIVE_WALKER = "_native_walk.abi3.so";
 
     private static Path root;
 
@@ -43,6 +45,11 @@ final class ExtractorPackage {
                         throw new IllegalStateException("the extractor module " + resource + " is missing from the tasks jar");
                     }
                     Files.copy(in, pkg.resolve(module));
+                }
+            }
+            try (InputStream in = ExtractorPackage.class.getResourceAsStream("/python/" + PACKAGE + "/" + NATIVE_WALKER)) {
+                if (in != null) {
+                    Files.copy(in, pkg.resolve(NATIVE_WALKER));
                 }
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.delete(dir)));
