@@ -10,7 +10,9 @@ import picocli.CommandLine;
 /**
  * The entry point of {@code ./syntaxlake}. Only {@code serve} opens the HTTP port and fires the
  * schedules: a one-shot command (run, sql, ...) must neither collide with a running server's port
- * nor start a scheduled run of its own. Both settings are runtime configuration, so they are set
+ * nor start a scheduled run of its own. Only {@code serve} and {@code run} start the Camel routes:
+ * the other commands (extract, sql, runs, artifacts) call no route, and starting 26 routes cost
+ * them about 0.8 s of a 2.3 s start. These settings are runtime configuration, so they are set
  * here, before Quarkus reads its configuration; {@code serve} keeps what the configuration says.
  */
 @QuarkusMain
@@ -24,6 +26,9 @@ public class SyntaxLakeMain implements QuarkusApplication {
         if (!serve) {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("syntaxlake.schedules.enabled", "false");
+        }
+        if (!serve && !(args.length > 0 && args[0].equals("run"))) {
+            System.setProperty(CamelStartup.ENABLED, "false");
         }
         Quarkus.run(SyntaxLakeMain.class, args);
     }

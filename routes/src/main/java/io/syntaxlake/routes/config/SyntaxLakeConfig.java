@@ -29,6 +29,13 @@ public interface SyntaxLakeConfig {
     /** Scratch space for staging files (extracted NDJSON) of running pipelines. */
     Optional<Path> workDir();
 
+    /**
+     * Whether the Camel routes start with the application. {@code ./syntaxlake} turns them off
+     * ({@code syntaxlake.routes-enabled=false}) for the commands that call no route.
+     */
+    @WithDefault("true")
+    boolean routesEnabled();
+
     Tasks tasks();
 
     Engine engine();
