@@ -385,3 +385,26 @@ def test_only_sources_with_escapes_or_an_encoding_cookie_need_the_surrogate_scan
     assert harness.may_hold_lone_surrogates(b"x = '\\U0001f600'\n")
     assert harness.may_hold_lone_surrogates(b"#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = 1\n")
     assert harness.may_hold_lone_surrogates(b"# coding: utf-7")  # a cookie on a last line without newline
+
+
+def _row_with_pid(rel, data, fid, repo, digest):
+    return {"path": rel, "pid": os.getpid(), "errors": []}
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_fresh_worker_per_batch_when_asked(tmp_path, fresh):
+    source = tmp_path / "src"
+    for i in range(12):
+        write(str(source / f"m{i:02d}.py"), b"x = 1\n")
+    out = tmp_path / "out"
+    summary = harness.run("ast", str(source), str(out), _row_with_pid, harness.generic_error_row,
+                          workers=2, batch_files=2, fresh_worker_per_batch=fresh)
+    assert summary["files"] == 12 and summary["parts"] == 6
+    pids_by_part = {}
+    for name in sorted(os.listdir(out)):
+        with open(out / name, encoding="utf-8") as fh:
+            pids_by_part[name] = {json.loads(line)["pid"] for line in fh}
+    assert all(len(p) == 1 for p in pids_by_part.values())  # one process writes a part
+    pids = set().union(*pids_by_part.values())
+    # the CST extract asks for it: a process per batch; otherwise the pool's two processes serve all
+    assert len(pids) == (6 if fresh else 2) or (not fresh and len(pids) == 1)

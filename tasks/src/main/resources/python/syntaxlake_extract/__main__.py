@@ -121,6 +121,8 @@ def main(argv=None) -> int:
             batch_files=args.batch_files,
             errors_key=errors_key,
             progress=print_progress if args.progress else None,
+            # LibCST trees are large: a worker per batch keeps each worker at one batch's size
+            fresh_worker_per_batch=args.kind == "cst",
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")
