@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * schedules: a one-shot command (run, sql, ...) must neither collide with a running server's port
  * nor start a scheduled run of its own. Only {@code serve} and {@code run} start the Camel routes:
  * the other commands (extract, sql, runs, artifacts) call no route, and starting 26 routes cost
- * them about 0.8 s of a 2.3 s start. These settings are runtime configuration, so they are set
+ * them about 0.9 s of a 2.3 s start. These settings are runtime configuration, so they are set
  * here, before Quarkus reads its configuration; {@code serve} keeps what the configuration says.
  */
 @QuarkusMain
