@@ -15,4 +15,8 @@ source deploy/local/python-env.sh
 SYNTAXLAKE_REQUIRE_NATIVE=1 "$SYNTAXLAKE_PYTHON" -m pytest -q tasks/src/test/python
 source deploy/local/postgres.sh
 ./mvnw -B verify "$@"
+# The launcher starts from the class-data archive the build wrote: with -Xshare:on the JVM fails if it cannot use it.
+[[ -f routes/target/quarkus-app/syntaxlake.jsa ]] || { echo "test-all: the build wrote no class-data archive" >&2; exit 1; }
+version="$(JAVA_OPTS=-Xshare:on ./syntaxlake --version)" || { echo "test-all: ./syntaxlake cannot use its class-data archive" >&2; exit 1; }
+echo "test-all: $version starts from its class-data archive"
 deploy/native/check-sources.sh
