@@ -1,0 +1,80 @@
+package io.syntaxlake.routes.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code syntaxlake run}, then {@code runs} and {@code artifacts} over the manifest that run wrote:
+ * what an operator types after a run to see what happened.
+ */
+@QuarkusMainTest
+class RunAndManifestCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aRunIsListedWithItsTasksAndArtifacts(QuarkusMainLauncher launcher, @TempDir Path tmp) throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("src/pkg"));
+        Files.writeString(source.resolve("ok.py"), "def f():\n    return 1\n");
+        Files.writeString(source.resolve("broken.py"), "def (:\n");
+        String lake = tmp.resolve("lake").toString();
+
+        LaunchResult run = launcher.launch("run", "ast-pipeline", "--source", tmp.resolve("src").toString(),
+                "--lake", lake, "--repo", "demo");
+        assertEquals(0, run.exitCode(), run.getErrorOutput());
+
+        LaunchResult runs = launcher.launch("runs", "--lake", lake, "--format", "json");
+        assertEquals(0, runs.exitCode(), runs.getErrorOutput());
+        JsonNode listed = JSON.readTree(runs.getOutput());
+        assertEquals(1, listed.size(), runs.getOutput());
+        JsonNode only = listed.get(0);
+        assertEquals("ast-pipeline", only.get("route").asText());
+        assertEquals("succeeded", only.get("status").asText());
+        assertEquals("cli", only.get("trigger").asText());
+        String runId = only.get("run_id").asText();
+        assertTrue(run.getOutput().contains(runId), run.getOutput());
+
+        LaunchResult artifacts = launcher.launch("artifacts", runId, "--lake", lake, "--format", "csv");
+        assertEquals(0, artifacts.exitCode(), artifacts.getErrorOutput());
+        List<String> lines = artifacts.getOutputStream();
+        int artifactHeader = lines.indexOf("task_id,attempt,name,schema_identity_hash,payload_chars");
+        assertEquals("task_id,attempt,status,duration_ms,error", lines.get(0));
+        // one attempt per task, all succeeded (validate and views run side by side, in either order)
+        List<String> tasks = lines.subList(1, artifactHeader).stream()
+                .map(line -> line.split(",")[0] + " " + line.split(",")[1] + " " + line.split(",")[2]).toList();
+        assertEquals(7, tasks.size(), artifacts.getOutput());
+        assertEquals(Set.of("extract 1 succeeded", "register 1 succeeded", "validate 1 succeeded",
+                "views 1 succeeded", "materialize 1 succeeded", "snapshot 1 succeeded", "publish 1 succeeded"),
+                Set.copyOf(tasks));
+        assertTrue(lines.subList(artifactHeader, lines.size()).stream()
+                .anyMatch(l -> l.startsWith("extract,1,syntaxlake_ast_extract_v1,")), artifacts.getOutput());
+
+        LaunchResult payload = launcher.launch("artifacts", runId, "--lake", lake, "--format", "json",
+                "--name", "syntaxlake_ast_extract_v1");
+        assertEquals(0, payload.exitCode(), payload.getErrorOutput());
+        JsonNode extract = JSON.readTree(JSON.readTree(payload.getOutput()).get(0).get("payload").asText());
+        assertEquals(2, extract.get("files").asInt());
+        assertEquals(1, extract.get("error_files").asInt());
+        assertEquals("demo", extract.get("repo").asText());
+
+        // The run id is an SQL literal: a quote in it matches nothing rather than every run.
+        for (String unknown : List.of("no-such-run", runId + "' OR '1'='1")) {
+            LaunchResult missing = launcher.launch("artifacts", unknown, "--lake", lake, "--format", "csv");
+            assertEquals(1, missing.exitCode(), missing.getOutput());
+            assertTrue(missing.getErrorOutput().contains("the manifest holds no task of run " + unknown),
+                    missing.getErrorOutput());
+        }
+    }
+}
