@@ -160,12 +160,33 @@ struct Frame<'py, 'a> {
     pos: usize,
 }
 
+/// Decimal text of `v`. Numbers below 100,000 (nearly all positions, offsets and indices) are
+/// written as a fixed number of digits, without a copy of a formatted buffer of unknown length.
+#[inline]
+fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let d = |n: u64| b'0' + (n % 10) as u8;
+    match v {
+        0..=9 => out.push(d(v)),
+        10..=99 => out.extend_from_slice(&[d(v / 10), d(v)]),
+        100..=999 => out.extend_from_slice(&[d(v / 100), d(v / 10), d(v)]),
+        1_000..=9_999 => out.extend_from_slice(&[d(v / 1_000), d(v / 100), d(v / 10), d(v)]),
+        10_000..=99_999 => out.extend_from_slice(&[d(v / 10_000), d(v / 1_000), d(v / 100), d(v / 10), d(v)]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
+}
+
 fn push_int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    match u64::try_from(v) {
+        Ok(v) => push_u64(out, v),
+        Err(_) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
 }
 
 fn push_usize(out: &mut Vec<u8>, v: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    match u64::try_from(v) {
+        Ok(v) => push_u64(out, v),
+        Err(_) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
