@@ -5,6 +5,10 @@
 //! `node.__dict__`, append the node's and edge's JSON text to byte buffers. The text must be
 //! byte-identical to `_walk_fast`'s (the Python walker is the reference; tests compare both).
 //! Anything unexpected raises, and `ast_rows._walk` then falls back to `_walk_generic`.
+//! `walk_rows` also renders what `ast_rows._specials` makes of the special nodes (`specials.rs`);
+//! there anything unexpected makes `ast_rows._walk_rows` do the whole file in Python.
+
+mod specials;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -45,13 +49,34 @@ const SC_CONST: u8 = 2;
 const SC_LIST: u8 = 3;
 const SC_NAME: u8 = 4;
 const SC_NAME_OPT: u8 = 5;
-const SP_MODULE: u8 = 1; // ast_rows._SP_MODULE
 
 /// One `ast_rows._class_spec` entry: (kind, children, scalars, haspos, is_const, special).
 type Spec = (String, Vec<(String, u8)>, Vec<(String, u8)>, u8, bool, u8);
 
 /// (node pieces, edge pieces, specials, node count), as `_walk_fast` returns them.
 type Walked<'py> = (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>, i64);
+
+/// (node pieces, edge pieces, (docstrings, imports, defs, calls, type_ignores), node count), as
+/// `ast_rows._walk_rows` returns them: the lists as the text between their brackets.
+type WalkedRows<'py> = (
+    Bound<'py, PyList>,
+    Bound<'py, PyList>,
+    (
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+    ),
+    i64,
+);
+
+/// Where the specials go: to Python as `(code, node, id, parent id, span)` tuples (`walk`), or
+/// rendered here (`walk_rows`).
+enum Sink<'a, 'py, 's> {
+    Tuples(&'a Bound<'py, PyList>),
+    Rows(&'a mut specials::Rendered<'s>),
+}
 
 struct Child {
     idx: usize, // into Class::keys
@@ -105,6 +130,7 @@ struct Walker {
     _types: Vec<Py<PyType>>, // keeps the keyed type objects alive
     node_limit: Py<PyAny>,
     unsupported: Py<PyAny>,
+    conf: specials::Conf,
     // Output buffers (one piece each, about CHUNK) kept between calls rather than allocated per file.
     pool: Mutex<Vec<Vec<u8>>>,
 }
@@ -134,12 +160,33 @@ struct Frame<'py, 'a> {
     pos: usize,
 }
 
+/// Decimal text of `v`. Numbers below 100,000 (nearly all positions, offsets and indices) are
+/// written as a fixed number of digits, without a copy of a formatted buffer of unknown length.
+#[inline]
+fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let d = |n: u64| b'0' + (n % 10) as u8;
+    match v {
+        0..=9 => out.push(d(v)),
+        10..=99 => out.extend_from_slice(&[d(v / 10), d(v)]),
+        100..=999 => out.extend_from_slice(&[d(v / 100), d(v / 10), d(v)]),
+        1_000..=9_999 => out.extend_from_slice(&[d(v / 1_000), d(v / 100), d(v / 10), d(v)]),
+        10_000..=99_999 => out.extend_from_slice(&[d(v / 10_000), d(v / 1_000), d(v / 100), d(v / 10), d(v)]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
+}
+
 fn push_int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    match u64::try_from(v) {
+        Ok(v) => push_u64(out, v),
+        Err(_) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
 }
 
 fn push_usize(out: &mut Vec<u8>, v: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    match u64::try_from(v) {
+        Ok(v) => push_u64(out, v),
+        Err(_) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -409,8 +456,14 @@ fn special<'py>(
 impl Walker {
     /// `table`: {ast class: (kind, children, scalars, haspos, is_const, special)} with children
     /// ((field, quantifier), ...) in reverse field order and scalars ((field, category), ...).
+    /// `rows`: what `walk_rows` needs of the `ast` module (see `specials::Conf::new`).
     #[new]
-    fn new(table: &Bound<'_, PyDict>, node_limit: Py<PyAny>, unsupported: Py<PyAny>) -> PyResult<Self> {
+    fn new(
+        table: &Bound<'_, PyDict>,
+        node_limit: Py<PyAny>,
+        unsupported: Py<PyAny>,
+        rows: &Bound<'_, PyTuple>,
+    ) -> PyResult<Self> {
         let py = table.py();
         let mut classes = HashMap::default();
         let mut types = Vec::new();
@@ -467,6 +520,7 @@ impl Walker {
             _types: types,
             node_limit,
             unsupported,
+            conf: specials::Conf::new(rows)?,
             pool: Mutex::new(Vec::new()),
         })
     }
@@ -476,6 +530,44 @@ impl Walker {
     #[pyo3(signature = (tree, ls, max_nodes, small = false))]
     fn walk<'py>(&self, tree: &Bound<'py, PyAny>, ls: Vec<i64>, max_nodes: i64, small: bool) -> PyResult<Walked<'py>> {
         let _ = small;
+        let specials = PyList::empty(tree.py());
+        let (nodes, edges, count) = self.run(tree, &ls, max_nodes, &mut Sink::Tuples(&specials))?;
+        Ok((nodes, edges, specials, count))
+    }
+
+    /// `_walk_rows(tree, ls, max_nodes, src)` for an `ast.Module`: the walk, with the specials
+    /// rendered as `ast_rows._specials` renders them (`src`: the bytes the spans index).
+    fn walk_rows<'py>(
+        &self,
+        tree: &Bound<'py, PyAny>,
+        ls: Vec<i64>,
+        max_nodes: i64,
+        src: &Bound<'py, PyBytes>,
+    ) -> PyResult<WalkedRows<'py>> {
+        let py = tree.py();
+        let mut rendered = specials::Rendered::new(src.as_bytes());
+        let (nodes, edges, count) = self.run(tree, &ls, max_nodes, &mut Sink::Rows(&mut rendered))?;
+        let [docstrings, imports, defs, calls, type_ignores] = &rendered.lists;
+        let lists = (
+            ascii_str(py, docstrings)?,
+            ascii_str(py, imports)?,
+            ascii_str(py, defs)?,
+            ascii_str(py, calls)?,
+            ascii_str(py, type_ignores)?,
+        );
+        Ok((nodes, edges, lists, count))
+    }
+}
+
+impl Walker {
+    /// The walk of `walk` / `walk_rows`: (node pieces, edge pieces, node count).
+    fn run<'py>(
+        &self,
+        tree: &Bound<'py, PyAny>,
+        ls: &[i64],
+        max_nodes: i64,
+        sink: &mut Sink<'_, 'py, '_>,
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, i64)> {
         let py = tree.py();
         let node_limit = |n: i64| -> PyErr {
             match self.node_limit.bind(py).call1((n,)) {
@@ -488,7 +580,6 @@ impl Walker {
 
         let mut nodes = Rows::new(py, self.take_buf());
         let mut edges = Rows::new(py, self.take_buf());
-        let specials = PyList::empty(py);
         let mut stack: Vec<Frame<'py, '_>> = Vec::with_capacity(256);
         let mut sa: Vec<u8> = Vec::with_capacity(256);
         let mut name: Vec<u8> = Vec::with_capacity(64);
@@ -514,7 +605,22 @@ impl Walker {
             format!(r#"{{"ast_id":0,"parent_ast_id":null,"kind":"Module","name":null,"value":null,"span":{NOSPAN},"attrs":{{}}}}"#)
                 .as_bytes(),
         );
-        specials.append(special(SP_MODULE, tree, b"0", b"null", NOSPAN.as_bytes())?)?;
+        match sink {
+            Sink::Tuples(list) => list.append(special(specials::SP_MODULE, tree, b"0", b"null", NOSPAN.as_bytes())?)?,
+            Sink::Rows(rendered) => {
+                let s = specials::Special {
+                    code: specials::SP_MODULE,
+                    node: tree,
+                    d: &d,
+                    kind: "Module",
+                    haspos: 0,
+                    id: b"0",
+                    pid: b"null",
+                    span: NOSPAN.as_bytes(),
+                };
+                self.render(rendered, &s, ls)?;
+            }
+        }
         let limit = max_nodes.saturating_sub(1);
         if limit < 0 {
             return Err(node_limit(1));
@@ -749,10 +855,25 @@ impl Walker {
 
             if info.special != 0 {
                 let pid_text = itoa::Buffer::new().format(pid).as_bytes().to_vec();
-                specials.append(special(info.special, &node, &sid, &pid_text, &span)?)?;
+                match sink {
+                    Sink::Tuples(list) => list.append(special(info.special, &node, &sid, &pid_text, &span)?)?,
+                    Sink::Rows(rendered) => {
+                        let s = specials::Special {
+                            code: info.special,
+                            node: &node,
+                            d: &d,
+                            kind: &info.kind,
+                            haspos: info.haspos,
+                            id: &sid,
+                            pid: &pid_text,
+                            span: &span,
+                        };
+                        self.render(rendered, &s, ls)?;
+                    }
+                }
             }
         }
-        Ok((nodes.finish(self)?, edges.finish(self)?, specials, nid + 1))
+        Ok((nodes.finish(self)?, edges.finish(self)?, nid + 1))
     }
 }
 

@@ -741,6 +741,9 @@ class _Unsupported(Exception):
 # which dominated the extract.  _walk_fast stays: it is the reference the
 # parity tests hold the native walker to, and the walker wherever the
 # extension is absent (another interpreter, a checkout without the crate built).
+# The native walker also renders what _specials renders (Walker.walk_rows),
+# cleaning docstrings itself where inspect.cleandoc's result does not depend
+# on the Python version and calling ast.get_docstring for the others.
 try:
     from . import _native_walk
 except ImportError:
@@ -760,7 +763,12 @@ def _native_walker():
             spec = _class_spec(cls)
             if spec is not None:
                 table[cls] = spec
-        _NATIVE_WALKER = _native_walk.Walker(table, _NodeLimit, _Unsupported)
+        rows = (
+            ast.Name, ast.Attribute, ast.Starred, ast.Expr, ast.Constant, ast.alias, ast.keyword, ast.arguments,
+            "type_params" in ast.FunctionDef._fields,  # as _specials decides it
+            ast.get_docstring,
+        )
+        _NATIVE_WALKER = _native_walk.Walker(table, _NodeLimit, _Unsupported, rows)
     return _NATIVE_WALKER
 
 
@@ -769,22 +777,46 @@ def _walk_native(tree, ls: list, max_nodes: int, small: bool):
     return _native_walker().walk(tree, ls, max_nodes, small)
 
 
-def _walk(tree, ls: list, max_nodes: int, src_len: int = _NUM_SIZE):
+# what makes the fast walkers give up on a tree (to _walk_generic, or the native one to Python)
+_FALLBACK = (_Unsupported, TypeError, IndexError, KeyError, AttributeError, ValueError)
+
+
+def _walk(tree, ls: list, max_nodes: int, src_len: int = _NUM_SIZE, native: bool = True):
     """Pre-order DFS over ``tree``; returns (node_chunks, edge_chunks, specials, node_count).
 
     ``",".join(node_chunks)`` is the body of the JSON ``nodes`` array (same
     for edges).  One id per *occurrence* (CPython shares Load/Store/operator
     singletons), so ``node_count == len(list(ast.walk(tree)))``.  ``specials`` holds
     ``(code, node, id_text, parent_id_text, span_json)`` for the nodes that
-    feed docstrings / imports / defs / calls / type_ignores.
+    feed docstrings / imports / defs / calls / type_ignores.  ``native=False``
+    leaves the native walker out.
     """
     if tree.__class__ is ast.Module and list(tree._fields) == ["body", "type_ignores"]:
-        fast = _walk_native if _native_walk is not None else _walk_fast
+        fast = _walk_native if native and _native_walk is not None else _walk_fast
         try:
             return fast(tree, ls, max_nodes, src_len < _NUM_SIZE - 1)
-        except (_Unsupported, TypeError, IndexError, KeyError, AttributeError, ValueError):
+        except _FALLBACK:
             pass
     return _walk_generic(tree, ls, max_nodes)
+
+
+def _walk_rows(tree, ls: list, max_nodes: int, src: bytes):
+    """:func:`_walk` and :func:`_specials` in one: (node_chunks, edge_chunks, lists, node_count).
+
+    ``lists`` is the text inside the brackets of the JSON lists docstrings,
+    imports, defs, calls and type_ignores.  The native walker renders them
+    during its walk; where it meets anything unexpected, the file is walked and
+    rendered again in Python, exactly as without the extension (the same text,
+    or the same exception).
+    """
+    if _native_walk is not None and tree.__class__ is ast.Module and list(tree._fields) == ["body", "type_ignores"]:
+        try:
+            return _native_walker().walk_rows(tree, ls, max_nodes, src)
+        except _FALLBACK:
+            pass
+    nodes, edges, specials, node_count = _walk(tree, ls, max_nodes, len(src), native=False)
+    lists = tuple(map(",".join, _specials(specials, ls, src)))
+    return nodes, edges, lists, node_count
 
 
 def _name_of(node):
@@ -1163,10 +1195,9 @@ def ast_row_encoded(
 
     # -- walk ---------------------------------------------------------------
     try:
-        nodes, edges, specials, node_count = _walk(
-            tree, ls, max_nodes if max_nodes is not None else sys.maxsize, len(src)
+        nodes, edges, lists, node_count = _walk_rows(
+            tree, ls, max_nodes if max_nodes is not None else sys.maxsize, src
         )
-        docstrings, imports, defs, calls, type_ignores = _specials(specials, ls, src)
     except _NodeLimit:
         return _encoded_error(
             rel_path, file_id, repo, sha256, "AstLimitError",
@@ -1180,7 +1211,8 @@ def ast_row_encoded(
         return _encoded_error(
             rel_path, file_id, repo, sha256, "MemoryError", f"{rel_path}: out of memory while walking the AST", attrs,
         )
-    del tree, specials
+    del tree
+    docstrings, imports, defs, calls, type_ignores = lists
     attrs["node_count"] = node_count
     text_parts = [
         '{"repo":', _q(repo),
@@ -1195,11 +1227,11 @@ def ast_row_encoded(
     _add_joined(text_parts, edges)
     del edges
     text_parts += [
-        '],"errors":[],"docstrings":[', ",".join(docstrings),
-        '],"imports":[', ",".join(imports),
-        '],"defs":[', ",".join(defs),
-        '],"calls":[', ",".join(calls),
-        '],"type_ignores":[', ",".join(type_ignores),
+        '],"errors":[],"docstrings":[', docstrings,
+        '],"imports":[', imports,
+        '],"defs":[', defs,
+        '],"calls":[', calls,
+        '],"type_ignores":[', type_ignores,
         '],"attrs":', _encode(_clean_attrs(attrs)),
         "}",
     ]
