@@ -10,6 +10,9 @@ stdlib="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])
 out="${BENCH_DIR:-$HOME/.cache/syntaxlake/bench}/extract-ast"
 rounds="${BENCH_ROUNDS:-3}"
 for round in $(seq "$rounds"); do
+  # Each round starts alike: no previous output to delete, no earlier round's pages left to write back.
+  rm -rf "$out"
+  sync
   "$python" tasks/bench/parse_baseline.py "$stdlib" 'site-packages/*' > /tmp/syntaxlake-parse.json
   /usr/bin/time -v ./syntaxlake extract ast --source "$stdlib" --out "$out" --exclude 'site-packages/*' \
       > /tmp/syntaxlake-extract.out 2> /tmp/syntaxlake-extract.time
