@@ -5,6 +5,8 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.syntaxlake.routes.cli.SyntaxLakeCommand;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -21,15 +23,30 @@ public class SyntaxLakeMain implements QuarkusApplication {
     @Inject
     CommandLine.IFactory factory;
 
+    /**
+     * The system property listing the settings main() overrode, so that a later main() in the same
+     * JVM can undo them; outside the syntaxlake.* root, whose unknown keys fail validation.
+     */
+    private static final String OVERRIDDEN = "io.syntaxlake.main.overridden";
+
     public static void main(String... args) {
         boolean serve = args.length > 0 && args[0].equals("serve");
+        boolean run = args.length > 0 && args[0].equals("run");
+        // Tests launch several commands in one JVM: an earlier extract's "no routes" must not reach a run.
+        for (String key : System.getProperty(OVERRIDDEN, "").split(",")) {
+            if (!key.isEmpty()) {
+                System.clearProperty(key);
+            }
+        }
+        List<String> overridden = new ArrayList<>();
         if (!serve) {
-            System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty("syntaxlake.schedules.enabled", "false");
+            overridden.addAll(List.of("quarkus.http.host-enabled", "syntaxlake.schedules.enabled"));
         }
-        if (!serve && !(args.length > 0 && args[0].equals("run"))) {
-            System.setProperty(CamelStartup.ENABLED, "false");
+        if (!serve && !run) {
+            overridden.add(CamelStartup.ENABLED);
         }
+        overridden.forEach(key -> System.setProperty(key, "false"));
+        System.setProperty(OVERRIDDEN, String.join(",", overridden));
         Quarkus.run(SyntaxLakeMain.class, args);
     }
 
