@@ -1,5 +1,6 @@
 """Tests for syntaxlake_extract.harness and the CLI (python3 -m syntaxlake_extract)."""
 
+import ast
 import functools
 import glob
 import json
@@ -379,12 +380,24 @@ def test_every_way_a_lone_surrogate_reaches_a_row_leaves_valid_json(tmp_path):
     assert rows["caf\\udce9.py"]["errors"] == [] and rows["plain.py"]["errors"] == []
 
 
-def test_only_sources_with_escapes_or_an_encoding_cookie_need_the_surrogate_scan():
+def test_only_sources_with_surrogate_escapes_or_an_encoding_cookie_need_the_surrogate_scan():
     assert not harness.may_hold_lone_surrogates(b"x = 'plain'\ny = 2\n# a third line mentioning coding\n")
     assert harness.may_hold_lone_surrogates(b"x = '\\ud800'\n")
-    assert harness.may_hold_lone_surrogates(b"x = '\\U0001f600'\n")
+    assert harness.may_hold_lone_surrogates(b"x = '\\uDFFF'\n")
+    assert harness.may_hold_lone_surrogates(b"x = '\\U0000dB80'\n")
+    assert not harness.may_hold_lone_surrogates(b"x = '\\U0001f600 \\u00e9 \\ue000 \\ud7ff'\n")
     assert harness.may_hold_lone_surrogates(b"#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = 1\n")
     assert harness.may_hold_lone_surrogates(b"# coding: utf-7")  # a cookie on a last line without newline
+
+
+@pytest.mark.parametrize("form", ["\\u{:04x}", "\\u{:04X}", "\\U{:08x}", "\\U{:08X}"])
+def test_the_surrogate_escape_check_agrees_with_python(form):
+    # CPython decides what each escape makes; the check must say yes exactly for lone surrogates
+    for cp in sorted({*range(0xD000, 0xE100, 0x3B), 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000}):
+        source = f'x = "{form.format(cp)}"\n'.encode("ascii")
+        value = ast.parse(source).body[0].value.value
+        lone = any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+        assert harness.may_hold_lone_surrogates(source) == lone, source
 
 
 def _row_with_pid(rel, data, fid, repo, digest):

@@ -34,6 +34,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -96,17 +97,23 @@ def _has_surrogates(text) -> bool:
     return False
 
 
+# The escapes that make a lone surrogate: \uD800-\uDFFF and \U0000D800-\U0000DFFF, hex digits in
+# either case (\x and octal escapes stop at U+01FF, and no \N{...} name is a surrogate).
+_SURROGATE_ESCAPE = re.compile(rb"\\(?:u[dD]|U0000[dD])[89a-fA-F]")
+
+
 def may_hold_lone_surrogates(data: bytes) -> bool:
     """Whether strings built from this source can hold lone surrogates at all.
 
     UTF-8 source text never holds one (strict decoding; identifiers cannot); a string literal
-    gets one only from a ``\\u`` / ``\\U`` escape. Other declared encodings (PEP 263: a
-    ``coding`` cookie on the first two lines) are checked anyway: UTF-7 decodes to lone
-    surrogates. Otherwise no value the row builders take from the file can need
+    gets one only from a surrogate escape (:data:`_SURROGATE_ESCAPE`; a match in a comment, a
+    raw string or after an escaped backslash only costs a needless scan). Other declared
+    encodings (PEP 263: a ``coding`` cookie on the first two lines) are checked anyway: UTF-7
+    decodes to lone surrogates. Otherwise no value the row builders take from the file can need
     :func:`valid_json_text`, whose scan of the row text (about 50 bytes of JSON per source
     byte) is then skipped.
     """
-    if b"\\u" in data or b"\\U" in data:
+    if _SURROGATE_ESCAPE.search(data) is not None:
         return True
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1
