@@ -46,6 +46,28 @@ class RunSessionsTest {
     }
 
     @Test
+    void aSmallPoolKeepsTheSortersMergeMemoryToTheShareNoOtherConsumerCanTake(@TempDir Path work) {
+        String key = "datafusion.execution.sort_spill_reservation_bytes";
+        Map<String, String> threePartitions = Map.of("datafusion.execution.target_partitions", "3");
+        // 16 MiB over a sorter and three repartition buffers: half of a quarter
+        assertEquals(Long.toString(2L << 20), RunSessions.options(
+                new Engine(Optional.of("16M"), 16, "1G", threePartitions), work).settings().get(key));
+        assertEquals(Long.toString(4L << 20), RunSessions.options(new Engine(Optional.of("16M"), 16, "1G",
+                Map.of("datafusion.execution.target_partitions", "1")), work).settings().get(key));
+        // a large pool keeps DataFusion's 10 MiB; no pool, no reservation of ours; a configured one wins
+        assertEquals(Long.toString(10L << 20), RunSessions.options(
+                new Engine(Optional.of("512M"), 16, "1G", threePartitions), work).settings().get(key));
+        assertEquals(null, RunSessions.options(new Engine(Optional.empty(), 16, "1G", Map.of()), work)
+                .settings().get(key));
+        assertEquals("12345", RunSessions.options(new Engine(Optional.of("16M"), 16, "1G",
+                Map.of(key, "12345")), work).settings().get(key));
+        // one partition per core when the target is DataFusion's default
+        long perCore = (16L << 20) / (2L * (Runtime.getRuntime().availableProcessors() + 1));
+        assertEquals(Long.toString(Math.min(10L << 20, perCore)), RunSessions.options(
+                new Engine(Optional.of("16M"), 16, "1G", Map.of()), work).settings().get(key));
+    }
+
+    @Test
     void badValuesAreRefusedWithTheKeyNamed(@TempDir Path work) {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> RunSessions.options(new Engine(Optional.of("lots"), 16, "1G", Map.of()), work));
@@ -56,6 +78,10 @@ class RunSessionsTest {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> RunSessions.options(new Engine(Optional.of("512M"), 0, "1G", Map.of()), work));
         assertTrue(rows.getMessage().contains("syntaxlake.engine.batch-rows"), rows.getMessage());
+        IllegalArgumentException partitions = assertThrows(IllegalArgumentException.class,
+                () -> RunSessions.options(new Engine(Optional.of("512M"), 16, "1G",
+                        Map.of("datafusion.execution.target_partitions", "many")), work));
+        assertTrue(partitions.getMessage().contains("datafusion.execution.target_partitions"), partitions.getMessage());
     }
 
     @Test
