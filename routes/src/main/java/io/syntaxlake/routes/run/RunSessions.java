@@ -19,6 +19,10 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RunSessions {
+    private static final String SORT_MERGE_RESERVATION = "datafusion.execution.sort_spill_reservation_bytes";
+    private static final String TARGET_PARTITIONS = "datafusion.execution.target_partitions";
+    /** DataFusion's own default of {@link #SORT_MERGE_RESERVATION}, kept wherever the pool has room for it. */
+    private static final long DEFAULT_SORT_MERGE_RESERVATION = 10L << 20;
 
     @Inject
     SyntaxLakeConfig config;
@@ -26,11 +30,6 @@ public class RunSessions {
     public EngineSession open(Path runWorkDir) {
         return EngineSession.open(options(config.engine(), runWorkDir));
     }
-
-    private static final String SORT_MERGE_RESERVATION = "datafusion.execution.sort_spill_reservation_bytes";
-    private static final String TARGET_PARTITIONS = "datafusion.execution.target_partitions";
-    /** DataFusion's own default of {@link #SORT_MERGE_RESERVATION}, kept wherever the pool has room for it. */
-    private static final long DEFAULT_SORT_MERGE_RESERVATION = 10L << 20;
 
     /**
      * The memory a sorter sets aside, outside its fair share, to merge what it spilled: at most a
