@@ -183,10 +183,8 @@ fn push_int(out: &mut Vec<u8>, v: i64) {
 }
 
 fn push_usize(out: &mut Vec<u8>, v: usize) {
-    match u64::try_from(v) {
-        Ok(v) => push_u64(out, v),
-        Err(_) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
-    }
+    // lossless: usize is at most 64 bits on every target Rust supports
+    push_u64(out, v as u64);
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
