@@ -11,6 +11,7 @@ use datafusion::catalog::TableProvider;
 use datafusion::common::{Column, ScalarValue, TableReference};
 use datafusion::config::{ConfigFileType, TableOptions};
 use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::file_format::arrow::ArrowFormat;
 use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
@@ -44,7 +45,9 @@ pub fn listing_provider(
     let name = spec.name;
     let (file_format, extension): (Arc<dyn FileFormat>, &str) = match spec.format.as_str() {
         "json" if spec.options.is_empty() => (Arc::new(JsonFormat::default()), ".json"),
-        "json" => {
+        // Arrow IPC files (the extractor's staging): read as stored, batch by batch, no decoding
+        "arrow" if spec.options.is_empty() => (Arc::new(ArrowFormat), ".arrow"),
+        "json" | "arrow" => {
             return Err(BridgeError::InvalidArgument(format!(
                 "table '{name}': table options are supported for parquet tables only"
             )));
@@ -57,7 +60,7 @@ pub fn listing_provider(
         }
         other => {
             return Err(BridgeError::InvalidArgument(format!(
-                "unknown listing format '{other}' for table '{name}' (expected json or parquet)"
+                "unknown listing format '{other}' for table '{name}' (expected json, arrow or parquet)"
             )));
         }
     };

@@ -8,6 +8,7 @@
 //! `walk_rows` also renders what `ast_rows._specials` makes of the special nodes (`specials.rs`);
 //! there anything unexpected makes `ast_rows._walk_rows` do the whole file in Python.
 
+mod arrow_part;
 mod specials;
 
 use std::collections::HashMap;
@@ -879,5 +880,6 @@ impl Walker {
 #[pyo3(name = "_native_walk")]
 fn native_walk(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Walker>()?;
+    m.add_class::<arrow_part::ArrowPartWriter>()?;
     Ok(())
 }

@@ -19,7 +19,8 @@ PYTHON_RESOURCES = os.path.abspath(
     os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "main", "resources", "python")
 )
 PART_RE = re.compile(r"^part-(\d{5,})\.json$")
-SUMMARY_KEYS = ["kind", "files", "rows", "error_rows", "error_files", "bytes", "seconds", "parts"]
+SUMMARY_KEYS = ["kind", "files", "rows", "error_rows", "error_files", "bytes", "seconds", "parts", "staging",
+                "staging_bytes"]
 MAX_BYTES = 250_000
 
 
@@ -111,7 +112,7 @@ def read_parts(out):
 
 def extract(source, out, workers, batch_files=3):
     proc = run_cli(
-        "ast", "--source", source, "--out", out, "--repo", "acme",
+        "ast", "--source", source, "--out", out, "--repo", "acme", "--format", "ndjson",
         "--exclude", *EXCLUDES, "--workers", str(workers),
         "--max-bytes", str(MAX_BYTES), "--batch-files", str(batch_files),
     )
@@ -192,10 +193,12 @@ def test_rows_match_the_row_builder(tree, tmp_path):
 def test_summary_with_default_arguments(tmp_path):
     src = tmp_path / "s"
     write(str(src / "m.py"), "x = 1\n")
-    proc = run_cli("ast", "--source", str(src), "--out", str(tmp_path / "o"))
+    proc = run_cli("ast", "--source", str(src), "--out", str(tmp_path / "o"), "--format", "ndjson")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["files"] == summary["rows"] == summary["parts"] == 1
+    assert summary["staging"] == "ndjson"
+    assert summary["staging_bytes"] == os.path.getsize(tmp_path / "o" / "part-00000.json")
     assert summary["error_rows"] == summary["error_files"] == 0
     assert summary["bytes"] == 6
     _, rows = read_parts(str(tmp_path / "o"))
@@ -206,7 +209,8 @@ def test_summary_with_default_arguments(tmp_path):
 
 def test_empty_tree(tmp_path):
     os.makedirs(tmp_path / "empty")
-    proc = run_cli("ast", "--source", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--workers", "2")
+    proc = run_cli("ast", "--source", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--workers", "2",
+                   "--format", "ndjson")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert (summary["files"], summary["rows"], summary["parts"]) == (0, 0, 0)
@@ -217,16 +221,27 @@ def test_refuses_output_dir_with_existing_parts(tmp_path):
     write(str(src / "m.py"), "x = 1\n")
     out = tmp_path / "o"
     write(str(out / "part-00001.json"), "{}\n")
-    proc = run_cli("ast", "--source", str(src), "--out", str(out))
+    proc = run_cli("ast", "--source", str(src), "--out", str(out), "--format", "ndjson")
     assert proc.returncode == 2
     assert "part file" in proc.stderr
     assert proc.stdout == ""
 
 
 def test_missing_source_is_a_usage_error(tmp_path):
-    proc = run_cli("ast", "--source", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    proc = run_cli("ast", "--source", str(tmp_path / "nope"), "--out", str(tmp_path / "o"), "--format", "ndjson")
     assert proc.returncode == 2
     assert "--source" in proc.stderr
+
+
+def test_arrow_staging_is_the_default_and_needs_a_schema(tmp_path):
+    src = tmp_path / "s"
+    write(str(src / "m.py"), "x = 1\n")
+    proc = run_cli("ast", "--source", str(src), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert "needs --schema" in proc.stderr
+    proc = run_cli("ast", "--source", str(src), "--out", str(tmp_path / "o"), "--schema", str(tmp_path / "none"))
+    assert proc.returncode == 2
+    assert "is not a file" in proc.stderr
 
 
 def test_cst_without_libcst_exits_3(tmp_path):

@@ -35,11 +35,11 @@ _non_negative_int = _int_at_least(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .harness import DEFAULT_BATCH_FILES, DEFAULT_MAX_BYTES
+    from .harness import ARROW, DEFAULT_BATCH_FILES, DEFAULT_MAX_BYTES, NDJSON
 
     parser = argparse.ArgumentParser(
         prog="python3 -m syntaxlake_extract",
-        description="Extract one NDJSON row per Python source file into part files.",
+        description="Extract one row per Python source file into part files (Arrow IPC or NDJSON).",
     )
     sub = parser.add_subparsers(dest="kind", metavar="{ast,cst}")
     sub.required = True
@@ -49,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(kind, help=help_text)
         p.add_argument("--source", required=True, metavar="DIR", help="tree of Python sources")
-        p.add_argument("--out", required=True, metavar="DIR", help="output directory for part-*.json files")
+        p.add_argument("--out", required=True, metavar="DIR", help="output directory for the part files")
+        p.add_argument("--format", choices=(ARROW, NDJSON), default=ARROW, dest="staging",
+                       help="part file format: Arrow IPC files (part-*.arrow, default; needs --schema and the "
+                            "native extension) or NDJSON (part-*.json)")
+        p.add_argument("--schema", default=None, metavar="FILE",
+                       help="Arrow IPC stream file holding the dataset's schema (for --format arrow)")
         p.add_argument("--repo", default=None, metavar="NAME", help="repository name recorded in every row")
         p.add_argument(
             "--exclude",
@@ -123,6 +128,8 @@ def main(argv=None) -> int:
             progress=print_progress if args.progress else None,
             # LibCST trees are large: a worker per batch keeps each worker at one batch's size
             fresh_worker_per_batch=args.kind == "cst",
+            staging=args.staging,
+            schema=args.schema,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

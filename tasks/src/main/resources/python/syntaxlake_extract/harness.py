@@ -8,13 +8,15 @@
   being walked forever.
 * :func:`run` splits the sorted file list into batches of consecutive paths
   and processes them on a :mod:`multiprocessing` pool (``imap_unordered``).
-  Batch ``i`` is written to its own part file ``part-<i>.json`` (``i``
-  zero-padded to one width per run) under the output directory: rows are
-  streamed to ``.part-<i>.json.tmp`` and the file is renamed with
-  :func:`os.replace` once complete, so a crash never leaves a half-written
-  visible part.  Reading the parts in name order, each from start to end,
-  therefore yields the rows in path order: the materialize step copies them
-  as they come, without a sort.
+  Batch ``i`` is written to its own part file ``part-<i>.arrow`` (Arrow IPC
+  file format, the contract's schema: :class:`_ArrowPart`) or, when asked
+  for, ``part-<i>.json`` (NDJSON) (``i`` zero-padded to one width per run)
+  under the output directory: rows are streamed to ``.part-<i>.<ext>.tmp``
+  and the file is renamed with :func:`os.replace` once complete, so a crash
+  never leaves a half-written visible part.  Reading the parts in name order,
+  each from start to end, therefore yields the rows in path order (the order
+  of the paths' UTF-8 bytes, as the tables compare them): the materialize
+  step copies them as they come, without a sort.
 * Every discovered file yields exactly one row.  Files that cannot be read
   (I/O error, not a regular file, above ``max_bytes`` - checked with
   :func:`os.stat`, such files are never read -, symlink loop) get the row
@@ -55,6 +57,11 @@ __all__ = [
 DEFAULT_BATCH_FILES = 64
 DEFAULT_MAX_BYTES = 50_000_000
 _WRITE_BUFFER = 1 << 20
+
+# staging formats and their part file extensions
+ARROW = "arrow"
+NDJSON = "ndjson"
+_EXTENSIONS = {ARROW: ".arrow", NDJSON: ".json"}
 
 class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count"])):
     """A row that is already serialised.
@@ -260,8 +267,18 @@ def discover(source: str, excludes=()) -> list:
                     found.append((rel, None))
             elif is_py and not _excluded(rel, excludes):
                 found.append((rel, None))
-    found.sort()
+    found.sort(key=_stored_order)
     return found
+
+
+def _stored_order(entry) -> bytes:
+    """Sort key of a discovered path: the UTF-8 bytes of the path as its row stores it.
+
+    A file name with undecodable bytes holds lone surrogates (surrogateescape); its row keeps
+    each as the visible text ``\\udcXX`` (:func:`valid_json_text`), which is what
+    ``backslashreplace`` writes, so this is the order of the stored strings.
+    """
+    return entry[0].encode("utf-8", "backslashreplace")
 
 
 # ---------------------------------------------------------------------------
@@ -307,18 +324,71 @@ def _read_file(path: str, rel: str, max_bytes):
     return data, None
 
 
+class _NdjsonPart:
+    """A part file of NDJSON text: one line per row."""
+
+    def __init__(self, path: str, schema):
+        self._out = open(path, "w", encoding="utf-8", newline="\n", buffering=_WRITE_BUFFER)
+
+    def write_row(self, chunks) -> None:
+        self._out.writelines(chunks)
+        self._out.write("\n")
+
+    def close(self) -> None:
+        self._out.close()
+
+    def discard(self) -> None:
+        self._out.close()
+
+
+class _ArrowPart:
+    """A part file in the Arrow IPC file format (the native ``ArrowPartWriter``).
+
+    The writer decodes each row's JSON text into the schema of the IPC stream file ``schema``
+    (written by the JVM from the dataset's contract). A row that does not fit raises ValueError
+    and is not written; rows out of (repo, path) order raise RuntimeError.
+    """
+
+    def __init__(self, path: str, schema):
+        self._writer = _native_part_writer()(schema, path)
+
+    def write_row(self, chunks) -> None:
+        self._writer.write_row(chunks if chunks.__class__ in (list, tuple) else list(chunks))
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def discard(self) -> None:
+        pass
+
+
+_PARTS = {ARROW: _ArrowPart, NDJSON: _NdjsonPart}
+
+
+def _native_part_writer():
+    """The native Arrow writer class; HarnessError when the extension is not there."""
+    try:
+        from ._native_walk import ArrowPartWriter
+    except ImportError as exc:
+        raise HarnessError(
+            "Arrow staging needs the extractor's native extension (syntaxlake_extract._native_walk, "
+            f"built from tasks/native), which cannot be imported: {exc}; use --format ndjson without it"
+        ) from None
+    return ArrowPartWriter
+
+
 def _process_batch(numbered) -> dict:
     """Process one ``(part_name, batch of (rel_path, preset_error))``; write that part file."""
     name, batch = numbered
-    root, out_dir, row_fn, err_fn, repo, max_bytes, errors_key = _CTX
+    root, out_dir, row_fn, err_fn, repo, max_bytes, errors_key, staging, schema = _CTX
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
     sha256 = hashlib.sha256
     repo_surrogates = _has_surrogates(repo)
-    with open(tmp, "w", encoding="utf-8", newline="\n", buffering=_WRITE_BUFFER) as out:
-        write = out.write
-        writelines = out.writelines
+    part = _PARTS[staging](tmp, schema)
+    try:
+        write_row = part.write_row
         for rel, preset in batch:
             files += 1
             fid = make_file_id(rel, repo)
@@ -345,8 +415,8 @@ def _process_batch(numbered) -> dict:
                 chunks, nerr = row
                 row = None
                 # chunks end between JSON values, so no escape or pair is ever split
-                writelines(map(valid_json_text, chunks) if checked else chunks)
-                chunks = None
+                if checked:
+                    chunks = [valid_json_text(chunk) for chunk in chunks]
             else:
                 try:
                     text = _encode(row)
@@ -355,13 +425,25 @@ def _process_batch(numbered) -> dict:
                     text = _encode(row)
                 nerr = len(row.get(errors_key) or ())
                 row = None
-                write(valid_json_text(text))
+                chunks = (valid_json_text(text),)
                 text = None
-            write("\n")
+            try:
+                write_row(chunks)
+            except ValueError as exc:  # Arrow staging: the row does not fit the contract's schema
+                row = err_fn(rel, fid, repo, "SchemaMismatchError",
+                             f"{rel}: the row does not fit the dataset's Arrow schema: {exc}")
+                nerr = len(row.get(errors_key) or ())
+                write_row((valid_json_text(_encode(row)),))
+                row = None
+            chunks = None
             rows += 1
             if nerr:
                 error_rows += nerr
                 error_files += 1
+        part.close()
+    except BaseException:
+        part.discard()
+        raise
     os.replace(tmp, final)
     gc.collect()
     return {
@@ -371,6 +453,7 @@ def _process_batch(numbered) -> dict:
         "error_files": error_files,
         "bytes": nbytes,
         "parts": 1,
+        "staging_bytes": os.stat(final).st_size,
     }
 
 
@@ -399,6 +482,8 @@ def run(
     errors_key: str = "errors",
     progress=None,
     fresh_worker_per_batch: bool = False,
+    staging: str = NDJSON,
+    schema: str | None = None,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -406,13 +491,15 @@ def run(
     ``err_fn(rel_path, file_id, repo, error_type, message) -> dict`` must be
     picklable (module-level functions or :func:`functools.partial` of them).
     Returns the summary dict (``kind, files, rows, error_rows, error_files,
-    bytes, seconds, parts``); ``error_rows`` counts error records (entries of
+    bytes, seconds, parts, staging, staging_bytes``); ``error_rows`` counts error records (entries of
     ``errors_key``), ``error_files`` rows with at least one, ``bytes`` the
     source bytes read. ``fresh_worker_per_batch`` gives every batch a new worker process (when
     there is a pool, i.e. more than one worker and batch):
     CPython keeps the heap a big tree grew (a LibCST tree of the standard library's
     test_typing.py takes 0.8 GB), so a long-lived worker's memory is the sum of its worst
-    files' leftovers; a fresh one holds one batch's.
+    files' leftovers; a fresh one holds one batch's. ``staging`` is the part files' format,
+    :data:`NDJSON` or :data:`ARROW`; Arrow needs ``schema``, the path of an Arrow IPC stream file
+    holding the dataset's schema.
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -421,19 +508,29 @@ def run(
         workers = os.cpu_count() or 1
     if max_bytes is not None and max_bytes < 0:
         raise HarnessError("--max-bytes must be >= 0")
+    if staging not in _EXTENSIONS:
+        raise HarnessError(f"unknown staging format {staging!r} (expected one of {sorted(_EXTENSIONS)})")
+    if staging == ARROW:
+        if schema is None:
+            raise HarnessError("Arrow staging needs --schema, an Arrow IPC stream file with the dataset's schema")
+        if not os.path.isfile(schema):
+            raise HarnessError(f"--schema {schema!r} is not a file")
+        _native_part_writer()
+        schema = os.path.abspath(schema)
+    extension = _EXTENSIONS[staging]
     os.makedirs(out, exist_ok=True)
-    stale = [n for n in os.listdir(out) if n.startswith("part-") and n.endswith(".json")]
+    stale = [n for n in os.listdir(out) if n.startswith("part-") and n.endswith(tuple(_EXTENSIONS.values()))]
     if stale:
         raise HarnessError(
             f"--out {out!r} already contains {len(stale)} part file(s) (e.g. {sorted(stale)[0]}); "
             "use an empty output directory"
         )
     items = discover(source, excludes)
-    ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, err_fn, repo, max_bytes, errors_key)
+    ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, err_fn, repo, max_bytes, errors_key, staging, schema)
     consecutive = list(_batches(items, batch_files))
     # one width for every name of the run, so name order is batch order is path order
     width = max(5, len(str(len(consecutive) - 1)))
-    batches = [(f"part-{i:0{width}d}.json", b) for i, b in enumerate(consecutive)]
+    batches = [(f"part-{i:0{width}d}{extension}", b) for i, b in enumerate(consecutive)]
     root = ctx[0]
     if len(batches) > 2:
         # Longest batches first (by bytes): keeps both ends of the pool busy
@@ -453,7 +550,7 @@ def run(
             return total
 
         batches.sort(key=weight, reverse=True)
-    totals = {"files": 0, "rows": 0, "error_rows": 0, "error_files": 0, "bytes": 0, "parts": 0}
+    totals = {"files": 0, "rows": 0, "error_rows": 0, "error_files": 0, "bytes": 0, "parts": 0, "staging_bytes": 0}
 
     def add(stats):
         for k in totals:
@@ -496,6 +593,8 @@ def run(
         "bytes": totals["bytes"],
         "seconds": round(time.perf_counter() - t0, 3),
         "parts": totals["parts"],
+        "staging": staging,
+        "staging_bytes": totals["staging_bytes"],
     }
 
 

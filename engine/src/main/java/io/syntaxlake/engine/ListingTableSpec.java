@@ -16,8 +16,8 @@ public record ListingTableSpec(String table, String location, Format format, Sch
                                List<String> partitionColumns, List<String> sortOrder, Map<String, String> options,
                                java.time.Duration listingTtl) {
 
-    /** File formats a listing table can read with an explicit schema. */
-    public enum Format { JSON, PARQUET }
+    /** File formats a listing table can read with an explicit schema (ARROW: Arrow IPC files, {@code .arrow}). */
+    public enum Format { JSON, ARROW, PARQUET }
 
     public ListingTableSpec {
         partitionColumns = List.copyOf(partitionColumns);

@@ -5,6 +5,7 @@ import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
+import io.syntaxlake.tasks.extract.StagingFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./syntaxlake extract ast|cst --source DIR --out DIR [--repo NAME] [--exclude GLOB]...}:
- * extracts a Python source tree into the NDJSON dataset ast_files_v1 or libcst_files_v1.
+ * {@code ./syntaxlake extract ast|cst --source DIR --out DIR [--repo NAME] [--exclude GLOB]... [--format arrow|ndjson]}:
+ * extracts a Python source tree into the dataset ast_files_v1 or libcst_files_v1, as Arrow IPC
+ * part files (the contract's schema) or, when asked for, NDJSON.
  */
 @Command(name = "extract", description = "Extract a Python source tree into ast_files_v1 (ast) or libcst_files_v1 (cst).")
 public class ExtractCommand implements Callable<Integer> {
@@ -38,10 +40,15 @@ public class ExtractCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "extractor processes (default: all cores)")
     Integer workers;
 
+    @Option(names = "--format", paramLabel = "arrow|ndjson", defaultValue = "arrow",
+            description = "part file format: Arrow IPC files (default) or NDJSON text")
+    String format;
+
     @Override
     public Integer call() {
         try {
-            ExtractRequest request = ExtractRequest.of(ExtractKind.parse(kind), source, out).withExcludes(excludes);
+            ExtractRequest request = ExtractRequest.of(ExtractKind.parse(kind), source, out).withExcludes(excludes)
+                    .withStaging(StagingFormat.parse(format));
             if (repo != null) {
                 request = request.withRepo(repo);
             }
@@ -49,9 +56,11 @@ public class ExtractCommand implements Callable<Integer> {
                 request = request.withWorkers(workers);
             }
             ExtractResult result = new ExtractTask().run(request);
-            System.out.printf("%s: %d files, %d rows, %d error rows in %d files, %d bytes, %d part files, %.1f s -> %s%n",
+            System.out.printf("%s: %d files, %d rows, %d error rows in %d files, %d bytes, %d %s part files (%d bytes),"
+                            + " %.1f s -> %s%n",
                     result.kind().dataset(), result.files(), result.rows(), result.errorRows(), result.errorFiles(),
-                    result.bytes(), result.parts(), result.seconds(), result.output());
+                    result.bytes(), result.parts(), result.staging().option(), result.stagingBytes(), result.seconds(),
+                    result.output());
             return 0;
         } catch (ExtractFailedException | IllegalArgumentException e) {
             System.err.println("syntaxlake extract: " + e.getMessage());

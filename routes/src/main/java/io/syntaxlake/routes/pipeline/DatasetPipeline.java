@@ -41,8 +41,8 @@ import java.util.Map;
  * extract -> register -+-> validate -+-> materialize -> snapshot -> publish
  *                      +-> views ----+
  * </pre>
- * {@code extract} runs the Python extractor into staging NDJSON; {@code register} registers the
- * staging files with the contract's schema and decides the feature gates; {@code validate}
+ * {@code extract} runs the Python extractor into staging Arrow IPC files (the contract's schema);
+ * {@code register} registers the staging files and decides the feature gates; {@code validate}
  * checks span metadata and column defaults while {@code views} derives and validates the standard
  * views; {@code materialize} writes the lake table (a Parquet generation or a Delta commit)
  * without a sort, since the staging part files, read in name order, are in path order (one repo per run),
@@ -103,6 +103,8 @@ public final class DatasetPipeline {
         payload.put("error_files", result.errorFiles());
         payload.put("source_bytes", result.bytes());
         payload.put("part_files", result.parts());
+        payload.put("staging_format", result.staging().option());
+        payload.put("staging_bytes", result.stagingBytes());
         payload.put("extractor_seconds", result.seconds());
         return List.of(Artifact.of(artifactName("extract"), contract, payload));
     }

@@ -26,9 +26,26 @@ class ExtractCommandTest {
                 "--out", out.toString(), "--repo", "demo");
         assertEquals(0, result.exitCode(), result.getErrorOutput());
         assertTrue(result.getOutput().startsWith("ast_files_v1: 2 files, 2 rows, 1 error rows in 1 files"), result.getOutput());
+        assertTrue(result.getOutput().contains("1 arrow part files"), result.getOutput());
         try (var parts = Files.list(out)) {
-            assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".json")));
+            assertEquals(java.util.List.of("part-00000.arrow"),
+                    parts.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void ndjsonOnRequest(QuarkusMainLauncher launcher, @TempDir Path tmp) throws Exception {
+        Files.writeString(Files.createDirectories(tmp.resolve("src")).resolve("ok.py"), "x = 1\n");
+        Path out = tmp.resolve("out");
+        LaunchResult result = launcher.launch("extract", "ast", "--source", tmp.resolve("src").toString(),
+                "--out", out.toString(), "--format", "ndjson");
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertTrue(result.getOutput().contains("1 ndjson part files"), result.getOutput());
+        assertTrue(Files.readString(out.resolve("part-00000.json")).startsWith("{\"repo\":null,\"path\":\"ok.py\""));
+        LaunchResult bad = launcher.launch("extract", "ast", "--source", tmp.resolve("src").toString(),
+                "--out", out.toString(), "--format", "csv");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.getErrorOutput().contains("unknown staging format 'csv'"), bad.getErrorOutput());
     }
 
     @Test

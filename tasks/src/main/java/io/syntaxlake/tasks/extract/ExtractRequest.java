@@ -7,11 +7,11 @@ import java.util.Optional;
 
 /**
  * What to extract: every {@code *.py} under {@code source} (minus the exclude globs, matched
- * against repo-relative paths) into NDJSON part files under {@code output}, which is replaced as a
- * whole when the extraction succeeds.
+ * against repo-relative paths) into part files under {@code output} (Arrow IPC unless
+ * {@code staging} says NDJSON), which is replaced as a whole when the extraction succeeds.
  */
 public record ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
-                             int workers, long maxFileBytes, String python) {
+                             int workers, long maxFileBytes, String python, StagingFormat staging) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 50_000_000L;
 
@@ -19,6 +19,7 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(staging, "staging");
         excludes = List.copyOf(excludes);
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
@@ -32,22 +33,26 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
     public static ExtractRequest of(ExtractKind kind, Path source, Path output) {
         String python = Optional.ofNullable(System.getenv("SYNTAXLAKE_PYTHON")).filter(p -> !p.isBlank()).orElse("python3");
         return new ExtractRequest(kind, source, output, Optional.empty(), List.of(),
-                Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_FILE_BYTES, python);
+                Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_FILE_BYTES, python, StagingFormat.ARROW);
     }
 
     public ExtractRequest withRepo(String name) {
-        return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes, python);
+        return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes, python, staging);
     }
 
     public ExtractRequest withExcludes(List<String> globs) {
-        return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes, python);
+        return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes, python, staging);
     }
 
     public ExtractRequest withWorkers(int count) {
-        return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes, python);
+        return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes, python, staging);
     }
 
     public ExtractRequest withMaxFileBytes(long bytes) {
-        return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes, python);
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes, python, staging);
+    }
+
+    public ExtractRequest withStaging(StagingFormat format) {
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, format);
     }
 }

@@ -6,13 +6,14 @@ import java.nio.file.Path;
 
 /**
  * What an extraction produced: one row per file ({@code rows == files}), how many files carry
- * error rows, the source bytes read, the part files written and the extractor's own wall time.
+ * error rows, the source bytes read, the part files written (their format and bytes) and the
+ * extractor's own wall time.
  */
 public record ExtractResult(ExtractKind kind, Path output, long files, long rows, long errorRows, long errorFiles,
-                            long bytes, int parts, double seconds) {
+                            long bytes, int parts, StagingFormat staging, long stagingBytes, double seconds) {
 
     /** The extracted part files as a table named {@code table}, read with the contract's schema. */
     public ListingTableSpec stagingTable(String table, DatasetContract contract) {
-        return ListingTableSpec.plain(table, output.toUri().toString(), ListingTableSpec.Format.JSON, contract.schema());
+        return ListingTableSpec.plain(table, output.toUri().toString(), staging.listingFormat(), contract.schema());
     }
 }

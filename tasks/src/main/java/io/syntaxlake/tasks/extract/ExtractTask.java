@@ -2,6 +2,7 @@ package io.syntaxlake.tasks.extract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syntaxlake.engine.contract.ContractLoader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,11 +16,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Extracts a Python source tree into an NDJSON dataset (one row per file) by running python3 on
- * the shipped extractor package. The extractor writes into a fresh sibling directory; only a
- * successful run replaces the output directory, so a failed or killed run leaves the previous
- * dataset in place and a rerun never duplicates rows. Bad source files are not failures: they
- * become error rows and are counted.
+ * Extracts a Python source tree into a staging dataset (one row per file; Arrow IPC files with the
+ * contract's schema, or NDJSON when asked for) by running python3 on the shipped extractor
+ * package. The extractor writes into a fresh sibling directory; only a successful run replaces
+ * the output directory, so a failed or killed run leaves the previous dataset in place and a
+ * rerun never duplicates rows. Bad source files are not failures: they become error rows and are
+ * counted. Arrow staging's part order is checked on the files before they replace the output.
  */
 public final class ExtractTask {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,15 +43,24 @@ public final class ExtractTask {
         try {
             Files.createDirectories(output.getParent());
             Path log = Files.createTempFile("syntaxlake-extract-", ".log");
+            Path schema = Files.createTempFile("syntaxlake-extract-", ".schema.arrows");
             try {
-                JsonNode summary = runExtractor(request, staging, log, progress);
+                if (request.staging() == StagingFormat.ARROW) {
+                    ArrowStaging.writeSchema(ContractLoader.load(request.kind().dataset()).schema(), schema);
+                }
+                JsonNode summary = runExtractor(request, staging, schema, log, progress);
+                if (request.staging() == StagingFormat.ARROW) {
+                    ArrowStaging.checkOrder(staging);
+                }
                 replace(output, staging);
                 return new ExtractResult(request.kind(), output, summary.path("files").asLong(),
                         summary.path("rows").asLong(), summary.path("error_rows").asLong(),
                         summary.path("error_files").asLong(), summary.path("bytes").asLong(),
-                        summary.path("parts").asInt(), summary.path("seconds").asDouble());
+                        summary.path("parts").asInt(), request.staging(), summary.path("staging_bytes").asLong(),
+                        summary.path("seconds").asDouble());
             } finally {
                 Files.deleteIfExists(log);
+                Files.deleteIfExists(schema);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("extraction of " + request.source() + " into " + output + " failed", e);
@@ -58,12 +69,16 @@ public final class ExtractTask {
         }
     }
 
-    private JsonNode runExtractor(ExtractRequest request, Path staging, Path log, ExtractProgress progress)
-            throws IOException {
+    private JsonNode runExtractor(ExtractRequest request, Path staging, Path schema, Path log,
+                                  ExtractProgress progress) throws IOException {
         List<String> command = new ArrayList<>(List.of(request.python(), "-m", ExtractorPackage.PACKAGE,
                 request.kind().command(), "--source", request.source().toAbsolutePath().toString(),
                 "--out", staging.toString(), "--workers", Integer.toString(request.workers()),
-                "--max-bytes", Long.toString(request.maxFileBytes()), "--progress"));
+                "--max-bytes", Long.toString(request.maxFileBytes()), "--progress",
+                "--format", request.staging().option()));
+        if (request.staging() == StagingFormat.ARROW) {
+            command.addAll(List.of("--schema", schema.toString()));
+        }
         request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
         for (String glob : request.excludes()) {
             command.addAll(List.of("--exclude", glob));

@@ -51,7 +51,7 @@ public final class DeltaBenchmark {
                 StringBuilder json = new StringBuilder("{\"round\":" + round + ",\"format\":\"" + format + "\"");
                 try (EngineSession session = EngineSession.open()) {
                     session.registerListingTable(ListingTableSpec.plain("staging", staging.toUri().toString(),
-                            ListingTableSpec.Format.JSON, contract.schema()));
+                            ListingTableSpec.Format.ARROW, contract.schema()));
                     long start = System.nanoTime();
                     long rows = format.equals("parquet")
                             ? new MaterializeTask(session).run(MaterializeRequest.replace(contract, "staging", lake, "bench"))

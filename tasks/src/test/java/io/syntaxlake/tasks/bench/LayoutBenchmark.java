@@ -47,7 +47,7 @@ public final class LayoutBenchmark {
                 StringBuilder json = new StringBuilder("{\"round\":" + round + ",\"layout\":\"" + layout + "\"");
                 try (EngineSession session = EngineSession.open()) {
                     session.registerListingTable(ListingTableSpec.plain("staging", staging.toUri().toString(),
-                            ListingTableSpec.Format.JSON, contract.schema()));
+                            ListingTableSpec.Format.ARROW, contract.schema()));
                     long start = System.nanoTime();
                     MaterializeResult written = new MaterializeTask(session)
                             .run(MaterializeRequest.replace(contract, "staging", lake, "bench").withLayout(layout)).value();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.engine.SqlIdentifiers;
 import io.syntaxlake.engine.contract.ContractLoader;
 import io.syntaxlake.engine.contract.DatasetContract;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,33 @@ class ExtractTaskTest {
     }
 
     @Test
+    void arrowAndNdjsonStagingHoldTheSameRows(@TempDir Path tmp) throws Exception {
+        Path source = fixtureTree(tmp);
+        ExtractRequest request = ExtractRequest.of(ExtractKind.AST, source, tmp.resolve("arrow")).withRepo("fixture")
+                .withMaxFileBytes(10_000).withWorkers(2);
+        ExtractResult arrow = new ExtractTask().run(request);
+        ExtractResult ndjson = new ExtractTask().run(new ExtractRequest(request.kind(), source, tmp.resolve("ndjson"),
+                request.repo(), request.excludes(), 2, 10_000, request.python(), StagingFormat.NDJSON));
+        assertEquals(StagingFormat.ARROW, arrow.staging());
+        assertEquals(arrow.rows(), ndjson.rows());
+        assertTrue(arrow.stagingBytes() > 0 && arrow.stagingBytes() < ndjson.stagingBytes(),
+                arrow.stagingBytes() + " vs " + ndjson.stagingBytes());
+        try (var parts = Files.list(tmp.resolve("arrow"))) {
+            assertTrue(parts.allMatch(p -> p.getFileName().toString().matches("part-\\d{5}\\.arrow")));
+        }
+        DatasetContract contract = ContractLoader.load("ast_files_v1");
+        try (EngineSession session = EngineSession.open()) {
+            session.registerListingTable(arrow.stagingTable("a", contract));
+            session.registerListingTable(ndjson.stagingTable("j", contract));
+            for (String column : contract.schema().getFields().stream().map(f -> f.getName()).toList()) {
+                String query = "SELECT path, " + SqlIdentifiers.quote(column) + " AS v FROM %s ORDER BY path";
+                assertEquals(session.collect(query.formatted("j")).rows(), session.collect(query.formatted("a")).rows(),
+                        column);
+            }
+        }
+    }
+
+    @Test
     void aRerunReplacesTheDatasetInsteadOfAddingToIt(@TempDir Path tmp) throws Exception {
         Path source = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(source.resolve("a.py"), "a = 1\n");
@@ -123,7 +151,7 @@ class ExtractTaskTest {
         assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
 
         ExtractRequest noPython = new ExtractRequest(ExtractKind.AST, tmp, tmp.resolve("out"), java.util.Optional.empty(),
-                List.of(), 1, 1000, "/nonexistent/python3");
+                List.of(), 1, 1000, "/nonexistent/python3", StagingFormat.ARROW);
         ExtractFailedException e = assertThrows(ExtractFailedException.class, () -> new ExtractTask().run(noPython));
         assertTrue(e.getMessage().contains("SYNTAXLAKE_PYTHON"), e.getMessage());
     }
@@ -137,7 +165,7 @@ class ExtractTaskTest {
         assertEquals(0, create.waitFor());
         Files.writeString(Files.createDirectories(tmp.resolve("src")).resolve("a.py"), "a = 1\n");
         ExtractRequest request = new ExtractRequest(ExtractKind.CST, tmp.resolve("src"), tmp.resolve("out"),
-                java.util.Optional.empty(), List.of(), 1, 1000, venv.resolve("bin/python").toString());
+                java.util.Optional.empty(), List.of(), 1, 1000, venv.resolve("bin/python").toString(), StagingFormat.ARROW);
         ExtractFailedException e = assertThrows(ExtractFailedException.class, () -> new ExtractTask().run(request));
         assertTrue(e.getMessage().contains("pip install libcst"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("out")), "nothing written");

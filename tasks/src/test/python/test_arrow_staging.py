@@ -1,0 +1,236 @@
+"""Arrow staging: part files in the Arrow IPC file format, written by the native ArrowPartWriter.
+
+The rows of an Arrow staging must be the rows of the NDJSON staging of the same tree, decoded
+into the contract's schema (pyarrow reads the files here, an implementation independent of the
+writer's arrow-rs); the parts must hold their rows in (repo, path) order, with each part's first
+and last key in its footer; a row that does not fit the schema becomes its file's error row.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pytest
+
+from syntaxlake_extract import harness
+from syntaxlake_extract.ast_rows import ast_error_row, ast_row_encoded
+
+from test_contracts import HAVE_LIBCST, load_contract, resolve_field
+from test_harness import EXCLUDES, MAX_BYTES, read_parts, tree, write  # noqa: F401  (tree is a fixture)
+
+def _native():
+    try:
+        from syntaxlake_extract import _native_walk
+    except ImportError:
+        return None
+    return getattr(_native_walk, "ArrowPartWriter", None)
+
+
+if _native() is None:
+    if os.environ.get("SYNTAXLAKE_REQUIRE_NATIVE") == "1":
+        raise RuntimeError("SYNTAXLAKE_REQUIRE_NATIVE=1 but the native ArrowPartWriter cannot be imported")
+    pytest.skip("the native extension (ArrowPartWriter) is not built", allow_module_level=True)
+
+
+# --------------------------------------------------------------------------- the contract as pyarrow
+
+_PRIMITIVES = {
+    "utf8": pa.string(), "bool": pa.bool_(), "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(),
+    "int64": pa.int64(), "float64": pa.float64(), "binary": pa.binary(),
+}
+
+
+def _pa_type(spec):
+    if isinstance(spec, str):
+        return _PRIMITIVES[spec]
+    if "list" in spec:
+        return pa.list_(pa.field("item", _pa_type(spec["list"]), nullable=True))
+    if "struct" in spec:
+        return pa.struct([_pa_field(f) for f in spec["struct"]])
+    return pa.map_(_pa_type(spec["map"]["key"]), _pa_type(spec["map"]["value"]))
+
+
+def _pa_field(field):
+    return pa.field(field["name"], _pa_type(field["type"]), nullable=field["nullable"],
+                    metadata=field["metadata"] or None)
+
+
+def contract_schema(name):
+    contract = load_contract(name)
+    return pa.schema([_pa_field(resolve_field(contract, f)) for f in contract["fields"]])
+
+
+def schema_file(tmp_path, name):
+    path = str(tmp_path / (name + ".schema.arrows"))
+    with pa.OSFile(path, "wb") as sink, ipc.new_stream(sink, contract_schema(name)):
+        pass
+    return path
+
+
+def _plain(value, type_):
+    """A pyarrow value as json.loads gives it: maps as dicts."""
+    if value is None:
+        return None
+    if pa.types.is_map(type_):
+        return {k: _plain(v, type_.item_type) for k, v in value}
+    if pa.types.is_struct(type_):
+        return {f.name: _plain(value[f.name], f.type) for f in type_}
+    if pa.types.is_list(type_):
+        return [_plain(v, type_.value_type) for v in value]
+    return value
+
+
+def read_arrow_parts(out):
+    names = sorted(os.listdir(out))
+    assert names and all(n.startswith("part-") and n.endswith(".arrow") for n in names), names
+    rows, footers = [], []
+    for name in names:
+        with ipc.open_file(os.path.join(out, name)) as reader:
+            footer = {k.decode(): json.loads(v) for k, v in (reader.metadata or {}).items()}
+            table = reader.read_all()
+        part = [{f.name: _plain(row[f.name], f.type) for f in table.schema} for row in table.to_pylist()]
+        footer["keys"] = [[r["repo"], r["path"]] for r in part]
+        footers.append(footer)
+        rows.extend(part)
+    return names, rows, footers
+
+
+AST_ROW = functools.partial(ast_row_encoded, max_bytes=MAX_BYTES)
+AST_ERR = functools.partial(ast_error_row, max_bytes=MAX_BYTES)
+
+
+def _extract(source, out, staging, schema=None, workers=2, row_fn=AST_ROW, batch_files=3):
+    return harness.run("ast", source, str(out), row_fn, AST_ERR, repo="acme", excludes=EXCLUDES,
+                       workers=workers, max_bytes=MAX_BYTES, batch_files=batch_files, staging=staging,
+                       schema=schema)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_arrow_rows_equal_the_ndjson_rows(tree, tmp_path, workers):  # noqa: F811
+    source, expected = tree
+    schema = schema_file(tmp_path, "ast_files_v1")
+    text = _extract(source, tmp_path / "json", harness.NDJSON, workers=workers)
+    arrow = _extract(source, tmp_path / "arrow", harness.ARROW, schema, workers=workers)
+    _, json_rows = read_parts(str(tmp_path / "json"))
+    names, arrow_rows, footers = read_arrow_parts(str(tmp_path / "arrow"))
+    assert len(arrow_rows) == len(expected) == arrow["rows"]
+    assert arrow_rows == json_rows
+    assert arrow["staging"] == "arrow" and text["staging"] == "ndjson"
+    assert arrow["staging_bytes"] == sum(os.path.getsize(tmp_path / "arrow" / n) for n in names)
+    for key in ("files", "rows", "error_rows", "error_files", "bytes", "parts"):
+        assert arrow[key] == text[key], key
+    # the parts, in name order, hold the rows in path order; each footer names its first and last
+    keys = [["acme", r["path"]] for r in arrow_rows]
+    assert keys == sorted(keys, key=lambda k: k[1].encode("utf-8"))
+    assert len(footers) == arrow["parts"] > 1
+    for footer in footers:
+        assert footer["syntaxlake.first_key"] == footer["keys"][0]
+        assert footer["syntaxlake.last_key"] == footer["keys"][-1]
+
+
+@pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
+def test_cst_arrow_rows_equal_the_ndjson_rows(tmp_path):
+    from syntaxlake_extract import cst_rows
+
+    src = tmp_path / "src"
+    write(str(src / "m.py"), "import os\n\n\ndef f(x: int) -> int:\n    return x + 1  # one\n")
+    write(str(src / "pkg/bad.py"), "def (:\n")
+    write(str(src / "pkg/ok.py"), "class C:\n    '''Doc.'''\n    y = [i for i in range(3)]\n")
+    err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
+    schema = schema_file(tmp_path, "libcst_files_v1")
+    runs = {}
+    for staging in (harness.NDJSON, harness.ARROW):
+        runs[staging] = harness.run("cst", str(src), str(tmp_path / staging), cst_rows.cst_row, err, repo="r",
+                                    workers=1, batch_files=2, errors_key="parse_errors", staging=staging,
+                                    schema=schema if staging == harness.ARROW else None)
+    _, json_rows = read_parts(str(tmp_path / harness.NDJSON))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / harness.ARROW))
+    assert [r["path"] for r in arrow_rows] == ["m.py", "pkg/bad.py", "pkg/ok.py"]
+    assert arrow_rows == json_rows
+    assert runs[harness.ARROW]["error_files"] == runs[harness.NDJSON]["error_files"] == 1
+
+
+def _mistyped_row(rel_path, data, fid, repo, sha256):
+    row = {"repo": repo, "path": rel_path, "file_id": fid, "file_sha256": sha256, "nodes": "not a list"}
+    return row if rel_path == "a.py" else ast_row_encoded(rel_path, data, fid, repo, sha256, max_bytes=MAX_BYTES)
+
+
+def test_a_row_that_does_not_fit_the_schema_becomes_an_error_row(tree, tmp_path):  # noqa: F811
+    source, expected = tree
+    summary = _extract(source, tmp_path / "o", harness.ARROW, schema_file(tmp_path, "ast_files_v1"),
+                       workers=1, row_fn=_mistyped_row)
+    _, rows, _ = read_arrow_parts(str(tmp_path / "o"))
+    assert len(rows) == len(expected) == summary["rows"]
+    a = next(r for r in rows if r["path"] == "a.py")
+    assert a["nodes"] == []  # the error row, not the mistyped one
+    assert [e["error_type"] for e in a["errors"]] == ["SchemaMismatchError"]
+    assert a["errors"][0]["message"].startswith("a.py: the row does not fit the dataset's Arrow schema")
+    assert summary["error_files"] == sum(1 for v in expected.values() if v) + 1
+
+
+def test_the_writer_refuses_rows_out_of_order_and_keeps_what_it_has(tmp_path):
+    writer_class = _native()
+    schema = schema_file(tmp_path, "ast_files_v1")
+    path = str(tmp_path / "part.arrow")
+    writer = writer_class(schema, path)
+
+    def row(p):
+        return json.dumps({"repo": "r", "path": p, "file_id": "id-" + p})
+
+    writer.write_row([row("b.py")])
+    with pytest.raises(RuntimeError, match="must be in \\(repo, path\\) order"):
+        writer.write_row([row("a.py")])
+    with pytest.raises(RuntimeError, match="order"):
+        writer.write_row([row("b.py")])  # not strictly after
+    with pytest.raises(ValueError):
+        writer.write_row(['{"repo": "r", "path": "c.py", "nodes": 3}'])
+    with pytest.raises(ValueError):
+        writer.write_row(['{"repo": "r", "path": '])  # ends inside a value
+    with pytest.raises(ValueError):
+        writer.write_row([row("c.py"), row("d.py")])  # two objects in one row
+    writer.write_row(['{"repo": "r", ', '"path": "e.py", "file_id": "x"}'])  # pieces of one object
+    assert writer.close() == (2, 1)
+    with pytest.raises(RuntimeError, match="closed"):
+        writer.write_row([row("f.py")])
+    with ipc.open_file(path) as reader:
+        assert reader.read_all().column("path").to_pylist() == ["b.py", "e.py"]
+        assert json.loads(reader.metadata[b"syntaxlake.first_key"]) == ["r", "b.py"]
+        assert json.loads(reader.metadata[b"syntaxlake.last_key"]) == ["r", "e.py"]
+
+
+def test_big_parts_are_split_into_bounded_batches(tmp_path):
+    writer = _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / "p.arrow"))
+    for i in range(150):
+        writer.write_row([json.dumps({"repo": None, "path": f"m{i:03d}.py", "file_id": str(i)})])
+    rows, batches = writer.close()
+    assert (rows, batches) == (150, 3)  # 64 + 64 + 22 rows
+    with ipc.open_file(str(tmp_path / "p.arrow")) as reader:
+        assert [reader.get_batch(i).num_rows for i in range(reader.num_record_batches)] == [64, 64, 22]
+
+
+def test_undecodable_file_names_sort_as_their_rows_store_them(tmp_path):
+    src = tmp_path / "src"
+    os.makedirs(src)
+    # "\udcff" is stored as the text \udcff: a backslash (0x5C) sorts before "_" (0x5F), whereas
+    # the surrogate code point itself (U+DCFF) would sort after it
+    for name in (b"a\xff.py", b"a_b.py", b"a.py"):
+        with open(os.path.join(os.fsencode(str(src)), name), "w") as fh:
+            fh.write("x = 1\n")
+    summary = _extract(str(src), tmp_path / "o", harness.ARROW, schema_file(tmp_path, "ast_files_v1"),
+                       workers=1, batch_files=1)
+    _, rows, _ = read_arrow_parts(str(tmp_path / "o"))
+    assert [r["path"] for r in rows] == ["a.py", "a\\udcff.py", "a_b.py"]
+    assert summary["parts"] == 3
+
+
+def test_arrow_staging_without_a_schema_is_refused(tmp_path):
+    write(str(tmp_path / "s" / "m.py"), "x = 1\n")
+    with pytest.raises(harness.HarnessError, match="needs --schema"):
+        _extract(str(tmp_path / "s"), tmp_path / "o", harness.ARROW)
