@@ -85,6 +85,8 @@ public final class ArrowStaging {
     private static Map<String, String> footer(Path part, BufferAllocator allocator) {
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
              ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            // the reader reads the footer lazily: until the schema is asked for, getMetaData() is empty
+            reader.getVectorSchemaRoot();
             Map<String, String> metadata = reader.getMetaData();
             return metadata == null ? Map.of() : metadata;
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
+import io.syntaxlake.tasks.extract.StagingFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,10 @@ public final class ExtractedFixture {
 
     public final DatasetContract contract = ContractLoader.load("ast_files_v1");
     public final ExtractResult extract;
+    private final ExtractRequest request;
 
-    private ExtractedFixture(ExtractResult extract) {
+    private ExtractedFixture(ExtractRequest request, ExtractResult extract) {
+        this.request = request;
         this.extract = extract;
     }
 
@@ -40,9 +43,15 @@ public final class ExtractedFixture {
                         return [i * 2 for i in range(z)]  # type: ignore
                 """, StandardCharsets.UTF_8);
         Files.writeString(source.resolve("broken.py"), "def broken(:\n", StandardCharsets.UTF_8);
-        ExtractResult result = new ExtractTask().run(ExtractRequest.of(ExtractKind.AST, tmp.resolve("src"),
-                tmp.resolve("staging/ast")).withRepo("fixture"));
-        return new ExtractedFixture(result);
+        ExtractRequest request = ExtractRequest.of(ExtractKind.AST, tmp.resolve("src"), tmp.resolve("staging/ast"))
+                .withRepo("fixture");
+        return new ExtractedFixture(request, new ExtractTask().run(request));
+    }
+
+    /** The same rows as NDJSON text in {@code output}: a staging whose schema comes from the reader alone. */
+    public ExtractResult extractAsNdjson(Path output) {
+        return new ExtractTask().run(new ExtractRequest(request.kind(), request.source(), output, request.repo(),
+                request.excludes(), request.workers(), request.maxFileBytes(), request.python(), StagingFormat.NDJSON));
     }
 
     public void registerStaging(EngineSession session) {

@@ -43,7 +43,7 @@ class SnapshotViewsTest {
                 .toList(), fixture.contract.schema().getCustomMetadata());
         try (EngineSession session = EngineSession.open()) {
             session.registerListingTable(ListingTableSpec.plain("loose", fixture.extract.output().toUri().toString(),
-                    ListingTableSpec.Format.JSON, loose));
+                    fixture.extract.staging().listingFormat(), loose));
             FeatureGates.Decision gates = new FeatureGates(session).run(fixture.contract).value();
             var views = new CreateViewsTask(session).run(fixture.contract, "loose", gates).value();
             session.execute("CREATE OR REPLACE VIEW ast_type_ignores AS SELECT file_id, path FROM loose");

@@ -11,6 +11,7 @@ import io.syntaxlake.engine.SessionOptions;
 import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.tasks.core.TaskResult;
+import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.lake.Lake;
 import io.syntaxlake.tasks.lake.LakeLocation;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ class ViewsValidationAndGatesTest {
                 .toList(), fixture.contract.schema().getCustomMetadata());
         try (EngineSession session = EngineSession.open()) {
             session.registerListingTable(ListingTableSpec.plain("loose", fixture.extract.output().toUri().toString(),
-                    ListingTableSpec.Format.JSON, loose));
+                    fixture.extract.staging().listingFormat(), loose));
             FeatureGates.Decision gates = new FeatureGates(session).run(fixture.contract).value();
             var views = new CreateViewsTask(session).run(fixture.contract, "loose", gates);
             TaskFailedException failure = assertThrows(TaskFailedException.class,
@@ -131,8 +132,10 @@ class ViewsValidationAndGatesTest {
     void missingSpanMetadataFailsTheSpanAbiCheck() {
         Schema stripped = new Schema(fixture.contract.schema().getFields().stream().map(ViewsValidationAndGatesTest::strip).toList());
         try (EngineSession session = EngineSession.open()) {
-            session.registerListingTable(ListingTableSpec.plain("bare", fixture.extract.output().toUri().toString(),
-                    ListingTableSpec.Format.JSON, stripped));
+            // NDJSON carries no schema of its own, so the stripped one is what the table reports
+            ExtractResult ndjson = fixture.extractAsNdjson(tmp.resolve("ndjson"));
+            session.registerListingTable(ListingTableSpec.plain("bare", ndjson.output().toUri().toString(),
+                    ndjson.staging().listingFormat(), stripped));
             FeatureGates.Decision gates = new FeatureGates(session).run(fixture.contract).value();
             TaskFailedException failure = assertThrows(TaskFailedException.class,
                     () -> new SpanAbiTask(session).run(fixture.contract, "bare", gates));
