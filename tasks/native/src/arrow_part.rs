@@ -130,6 +130,53 @@ fn key_json(key: &RowKey) -> String {
     format!("[{},{}]", key.0.as_deref().map_or_else(|| "null".to_owned(), quote), quote(&key.1))
 }
 
+/// `data` with every `\\uD8xx\\uDCxx` escape (a character beyond the BMP, as Python's `json`
+/// writes it) replaced by the character's UTF-8 bytes; None when there is none. arrow-json 59
+/// joins a pair with `|` where `+` is needed (`char_from_surrogate_pair`), so every character
+/// whose pair puts bit 16 in the sum (planes 2, 4, ..., 16: CJK Extension B, U+100000, ...)
+/// came out as another one; raw UTF-8 is copied as it is.
+fn unescape_surrogate_pairs(data: &[u8]) -> Option<Vec<u8>> {
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = data.get(at..at + 4)?;
+        let text = std::str::from_utf8(digits).ok()?;
+        u32::from_str_radix(text, 16).ok()
+    };
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // an escape: `\\uXXXX` or a backslash and one character
+        let pair = (data.get(i + 1) == Some(&b'u'))
+            .then(|| hex4(i + 2))
+            .flatten()
+            .filter(|high| (0xD800..0xDC00).contains(high))
+            .and_then(|high| {
+                let low = (data.get(i + 6..i + 8) == Some(b"\\u".as_slice())).then(|| hex4(i + 8)).flatten()?;
+                (0xDC00..0xE000).contains(&low).then(|| 0x1_0000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            })
+            .and_then(char::from_u32);
+        match pair {
+            Some(c) => {
+                let buf = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
+                buf.extend_from_slice(&data[copied..i]);
+                let mut utf8 = [0u8; 4];
+                buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                i += 12;
+                copied = i;
+            }
+            None => i += if data.get(i + 1) == Some(&b'u') { 6 } else { 2 },
+        }
+    }
+    if let Some(buf) = out.as_mut() {
+        buf.extend_from_slice(&data[copied.min(data.len())..]);
+    }
+    out
+}
+
 impl Part {
     fn flush_pending(&mut self) -> Result<(), ArrowError> {
         if self.pending.is_empty() {
@@ -152,7 +199,8 @@ impl Part {
             for chunk in chunks {
                 with_utf8(chunk.as_any(), |data| {
                     bytes += data.len();
-                    let mut rest = data;
+                    let unpaired = unescape_surrogate_pairs(data);
+                    let mut rest: &[u8] = unpaired.as_deref().unwrap_or(data);
                     while !rest.is_empty() {
                         let used = self.decoder.decode(rest).map_err(|e| PyValueError::new_err(e.to_string()))?;
                         if used == 0 {

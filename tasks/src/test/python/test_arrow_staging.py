@@ -205,6 +205,38 @@ def test_the_writer_refuses_rows_out_of_order_and_keeps_what_it_has(tmp_path):
         assert json.loads(reader.metadata[b"syntaxlake.last_key"]) == ["r", "e.py"]
 
 
+def test_characters_beyond_the_bmp_keep_their_code_points(tmp_path):
+    # json writes them as surrogate-pair escapes; arrow-json 59 alone decodes those of planes 2, 4,
+    # ..., 16 (e.g. U+20000, CJK Extension B) as other characters
+    chars = "\U00010000\U0001F600\U00020000\U0002A6D6\U00030000\U000E0100\U000F0000\U00100000\U0010FFFF"
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "wide.py").write_text(f"S = {chars!r}\n{chars[2]} = 1\n# {chars}\n", encoding="utf-8")
+    (source / "\U00020000_name.py").write_text("x = 1\n", encoding="utf-8")
+    schema = schema_file(tmp_path, "ast_files_v1")
+    _extract(str(source), tmp_path / "json", harness.NDJSON)
+    _extract(str(source), tmp_path / "arrow", harness.ARROW, schema)
+    _, json_rows = read_parts(str(tmp_path / "json"))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / "arrow"))
+    assert arrow_rows == json_rows
+    assert [r["path"] for r in arrow_rows] == ["wide.py", "\U00020000_name.py"]
+    wide = arrow_rows[0]
+    assert any(n["value"] == repr(chars) for n in wide["nodes"])
+    assert any(n["name"] == chars[2] for n in wide["nodes"])
+    assert {n["attrs"].get("value") for n in wide["nodes"]} >= {chars}
+
+
+def test_surrogate_pair_escapes_decode_in_any_position(tmp_path):
+    writer = _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / "p.arrow"))
+    # escapes around the pairs stay escapes; a lone high surrogate followed by another escape is no pair
+    paths = ["\U00020000", 'a\\"\U00100000"\n', "\\ud840", "x\U0010FFFF\U00020000y"]
+    for i, p in enumerate(paths):
+        writer.write_row([json.dumps({"repo": "r", "path": f"{i}{p}", "file_id": str(i)})])
+    writer.close()
+    with ipc.open_file(str(tmp_path / "p.arrow")) as reader:
+        assert reader.read_all().column("path").to_pylist() == [f"{i}{p}" for i, p in enumerate(paths)]
+
+
 def test_big_parts_are_split_into_bounded_batches(tmp_path):
     writer = _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / "p.arrow"))
     for i in range(150):
