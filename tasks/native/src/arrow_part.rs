@@ -7,6 +7,10 @@
 //! decoder DataFusion's NDJSON reader uses, with the same defaults, so the arrays equal what the
 //! materialize step used to read from NDJSON staging.
 //!
+//! The AST rows' nodes and edges, most of a row, need no text: the native walker builds them as
+//! Arrow arrays (`AstColumns`), handed in with the rest of the row's JSON, whose `nodes` and
+//! `edges` are then empty lists that these arrays replace.
+//!
 //! Each row is decoded on its own: a row that does not fit the schema raises ValueError and
 //! leaves the part as it was, so the harness can write the file's error row instead. Decoded rows
 //! are gathered into record batches of bounded size (a whole row is never split). Rows must come
@@ -28,15 +32,17 @@ use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+use crate::ast_columns::AstColumns;
 use crate::with_utf8;
 
 /// Footer metadata keys: the (repo, path) of the part's first and last row, as JSON arrays.
 const FIRST_KEY: &str = "syntaxlake.first_key";
 const LAST_KEY: &str = "syntaxlake.last_key";
 
-/// A batch is written once it holds this many rows or was decoded from this much JSON text. The
-/// materialize step reads a batch at a time, so this bounds what one read holds; a single bigger
-/// row (a 96 MB LibCST row) makes a batch of its own.
+/// A batch is written once it holds this many rows or was decoded from this much JSON text (for
+/// columns from the walker, their Arrow memory counts instead). The materialize step reads a
+/// batch at a time, so this bounds what one read holds; a single bigger row (a 96 MB LibCST row)
+/// makes a batch of its own.
 const BATCH_ROWS: usize = 64;
 const BATCH_JSON_BYTES: usize = 4 << 20;
 
@@ -263,15 +269,26 @@ impl ArrowPartWriter {
         })
     }
 
-    /// Appends one row given as the pieces of its JSON text (concatenated, one object).
+    /// Appends one row given as the pieces of its JSON text (concatenated, one object) and, for
+    /// an AST row, its nodes and edges as the walker's `columns` (taken: written once).
     /// ValueError: the row does not fit the schema (nothing was appended). RuntimeError: the row
     /// is not after the previous one in (repo, path) order.
-    fn write_row(&self, chunks: Vec<Bound<'_, PyString>>) -> PyResult<()> {
+    #[pyo3(signature = (chunks, columns = None))]
+    fn write_row(&self, chunks: Vec<Bound<'_, PyString>>, columns: Option<Bound<'_, AstColumns>>) -> PyResult<()> {
         let mut guard = self.part.lock().map_err(|_| PyRuntimeError::new_err("Arrow staging: writer poisoned"))?;
         let part = guard
             .as_mut()
             .ok_or_else(|| PyRuntimeError::new_err(format!("Arrow staging: {} is closed", self.path)))?;
-        let (batch, bytes) = part.decode_row(&chunks)?;
+        let (mut batch, mut bytes) = part.decode_row(&chunks)?;
+        if let Some(columns) = columns {
+            let mut arrays = batch.columns().to_vec();
+            let built = columns.get().take()?.arrays(&part.schema).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            for (at, array) in built {
+                bytes += array.get_array_memory_size();
+                arrays[at] = array;
+            }
+            batch = RecordBatch::try_new(part.schema.clone(), arrays).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        }
         let key = row_key(&batch)?;
         if let Some(last) = &part.last {
             if key <= *last {

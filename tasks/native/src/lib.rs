@@ -9,6 +9,7 @@
 //! there anything unexpected makes `ast_rows._walk_rows` do the whole file in Python.
 
 mod arrow_part;
+mod ast_columns;
 mod specials;
 
 use std::collections::HashMap;
@@ -21,6 +22,8 @@ use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
+
+use crate::ast_columns::{AstColumns, AstRowColumns, Pos};
 
 // Not in the Python 3.8 limited API (it is from 3.10), but exported by every CPython 3.x: it hands
 // out the string's cached UTF-8 form without a copy (for ASCII strings, the string's own data),
@@ -58,10 +61,11 @@ type Spec = (String, Vec<(String, u8)>, Vec<(String, u8)>, u8, bool, u8);
 type Walked<'py> = (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>, i64);
 
 /// (node pieces, edge pieces, (docstrings, imports, defs, calls, type_ignores), node count), as
-/// `ast_rows._walk_rows` returns them: the lists as the text between their brackets.
+/// `ast_rows._walk_rows` returns them: the lists as the text between their brackets; or, for
+/// `columns=True`, (AstColumns, None, the lists, node count).
 type WalkedRows<'py> = (
-    Bound<'py, PyList>,
-    Bound<'py, PyList>,
+    Bound<'py, PyAny>,
+    Bound<'py, PyAny>,
     (
         Bound<'py, PyAny>,
         Bound<'py, PyAny>,
@@ -87,6 +91,7 @@ struct Child {
 
 struct Scalar {
     idx: usize,
+    key: String,      // the field's name: the node's attrs key
     json_key: String, // ,"field":
     cat: u8,
 }
@@ -493,6 +498,7 @@ impl Walker {
                     Ok(Scalar {
                         idx: field(&f)?,
                         json_key: format!(",\"{f}\":"),
+                        key: f,
                         cat,
                     })
                 })
@@ -529,23 +535,41 @@ impl Walker {
     #[pyo3(signature = (tree, ls, max_nodes, small = false))]
     fn walk<'py>(&self, tree: &Bound<'py, PyAny>, ls: Vec<i64>, max_nodes: i64, small: bool) -> PyResult<Walked<'py>> {
         let _ = small;
-        let specials = PyList::empty(tree.py());
-        let (nodes, edges, count) = self.run(tree, &ls, max_nodes, &mut Sink::Tuples(&specials))?;
+        let py = tree.py();
+        let specials = PyList::empty(py);
+        let mut out = self.text_out(py);
+        let count = self.run(tree, &ls, max_nodes, &mut Sink::Tuples(&specials), &mut out)?;
+        let (nodes, edges) = out.into_text(self)?;
         Ok((nodes, edges, specials, count))
     }
 
     /// `_walk_rows(tree, ls, max_nodes, src)` for an `ast.Module`: the walk, with the specials
-    /// rendered as `ast_rows._specials` renders them (`src`: the bytes the spans index).
+    /// rendered as `ast_rows._specials` renders them (`src`: the bytes the spans index). With
+    /// `columns`, the nodes and edges come as one `AstColumns` (and None) instead of text.
+    #[pyo3(signature = (tree, ls, max_nodes, src, columns = false))]
     fn walk_rows<'py>(
         &self,
         tree: &Bound<'py, PyAny>,
         ls: Vec<i64>,
         max_nodes: i64,
         src: &Bound<'py, PyBytes>,
+        columns: bool,
     ) -> PyResult<WalkedRows<'py>> {
         let py = tree.py();
         let mut rendered = specials::Rendered::new(src.as_bytes());
-        let (nodes, edges, count) = self.run(tree, &ls, max_nodes, &mut Sink::Rows(&mut rendered))?;
+        let mut out = if columns {
+            Out::Columns(AstRowColumns::default())
+        } else {
+            self.text_out(py)
+        };
+        let count = self.run(tree, &ls, max_nodes, &mut Sink::Rows(&mut rendered), &mut out)?;
+        let (nodes, edges) = match out {
+            Out::Columns(row) => (Bound::new(py, AstColumns::new(row))?.into_any(), py.None().into_bound(py)),
+            text => {
+                let (nodes, edges) = text.into_text(self)?;
+                (nodes.into_any(), edges.into_any())
+            }
+        };
         let [docstrings, imports, defs, calls, type_ignores] = &rendered.lists;
         let lists = (
             ascii_str(py, docstrings)?,
@@ -558,15 +582,135 @@ impl Walker {
     }
 }
 
+/// Where the walk puts nodes and edges: JSON text in pieces, or Arrow columns.
+enum Out<'py> {
+    Text { nodes: Rows<'py>, edges: Rows<'py> },
+    Columns(AstRowColumns),
+}
+
+impl<'py> Out<'py> {
+    fn into_text(self, walker: &Walker) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
+        match self {
+            Out::Text { nodes, edges } => Ok((nodes.finish(walker)?, edges.finish(walker)?)),
+            Out::Columns(_) => Err(PyValueError::new_err("native walk: the walk made columns, not text")),
+        }
+    }
+}
+
+/// Copies a str's UTF-8 bytes (lone surrogates "surrogatepass"-encoded) to `out`.
+fn push_utf8(out: &mut Vec<u8>, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    with_utf8(v, |bytes| {
+        out.extend_from_slice(bytes);
+        Ok(())
+    })
+}
+
+/// The span's JSON text, as `_walk_fast` writes it.
+fn span_json(out: &mut Vec<u8>, at: &Pos) {
+    match *at {
+        Pos::Full {
+            line0,
+            col,
+            end_line0,
+            end_col,
+            byte_start,
+            byte_len,
+        } => {
+            out.extend_from_slice(br#"{"start":{"line0":"#);
+            push_int(out, line0);
+            out.extend_from_slice(br#","col":"#);
+            push_int(out, col);
+            out.extend_from_slice(br#"},"end":{"line0":"#);
+            push_int(out, end_line0);
+            out.extend_from_slice(br#","col":"#);
+            push_int(out, end_col);
+            out.extend_from_slice(br#"},"end_exclusive":true,"col_unit":"byte","byte_span":{"byte_start":"#);
+            push_int(out, byte_start);
+            out.extend_from_slice(br#","byte_len":"#);
+            push_int(out, byte_len);
+            out.extend_from_slice(b"}}");
+        }
+        Pos::Line(line0) => {
+            // TypeIgnore: a line, no column (`_line_only_span`)
+            out.extend_from_slice(br#"{"start":{"line0":"#);
+            push_int(out, line0);
+            out.extend_from_slice(br#","col":null},"end":null,"end_exclusive":true,"col_unit":"byte","byte_span":null}"#);
+        }
+        Pos::None => out.extend_from_slice(NOSPAN.as_bytes()),
+    }
+}
+
 impl Walker {
-    /// The walk of `walk` / `walk_rows`: (node pieces, edge pieces, node count).
+    fn text_out<'py>(&self, py: Python<'py>) -> Out<'py> {
+        Out::Text {
+            nodes: Rows::new(py, self.take_buf()),
+            edges: Rows::new(py, self.take_buf()),
+        }
+    }
+
+    /// A node's position from its fields (`haspos` of its class), checked as `_walk_fast` checks it.
+    fn position<'py>(
+        haspos: u8,
+        field: impl Fn(Option<usize>) -> PyResult<Bound<'py, PyAny>>,
+        info: &Class,
+        ls: &[i64],
+    ) -> PyResult<Pos> {
+        match haspos {
+            1 => {
+                let l0 = exact_int(&field(info.lineno)?)?.wrapping_sub(1);
+                let c = exact_int(&field(info.col_offset)?)?;
+                let el0 = exact_int(&field(info.end_lineno)?)?.wrapping_sub(1);
+                let ec = exact_int(&field(info.end_col_offset)?)?;
+                if (l0 | c | el0 | ec) < 0 {
+                    return Err(PyValueError::new_err("negative position"));
+                }
+                let line = |l: i64| {
+                    usize::try_from(l)
+                        .ok()
+                        .and_then(|l| ls.get(l).copied())
+                        .ok_or_else(|| PyIndexError::new_err("line out of range"))
+                };
+                // positions beyond i64 arithmetic: ValueError (the generic walker has big ints)
+                let overflow = || PyValueError::new_err("native walk: position overflow");
+                let bs = line(l0)?.checked_add(c).ok_or_else(overflow)?;
+                let bl = line(el0)?
+                    .checked_add(ec)
+                    .and_then(|e| e.checked_sub(bs))
+                    .ok_or_else(overflow)?
+                    .max(0);
+                Ok(Pos::Full {
+                    line0: l0,
+                    col: c,
+                    end_line0: el0,
+                    end_col: ec,
+                    byte_start: bs,
+                    byte_len: bl,
+                })
+            }
+            2 => {
+                let l = field(info.lineno)?;
+                if l.is_none() {
+                    Ok(Pos::None)
+                } else {
+                    let line0 = exact_int(&l)?
+                        .checked_sub(1)
+                        .ok_or_else(|| PyValueError::new_err("native walk: line overflow"))?;
+                    Ok(Pos::Line(line0))
+                }
+            }
+            _ => Ok(Pos::None),
+        }
+    }
+
+    /// The walk of `walk` / `walk_rows` into `out`; returns the node count.
     fn run<'py>(
         &self,
         tree: &Bound<'py, PyAny>,
         ls: &[i64],
         max_nodes: i64,
         sink: &mut Sink<'_, 'py, '_>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, i64)> {
+        out: &mut Out<'py>,
+    ) -> PyResult<i64> {
         let py = tree.py();
         let node_limit = |n: i64| -> PyErr {
             match self.node_limit.bind(py).call1((n,)) {
@@ -575,14 +719,13 @@ impl Walker {
             }
         };
         let mut vals: Vec<*mut ffi::PyObject> = Vec::with_capacity(16);
-        let mut tmp: Vec<u8> = Vec::with_capacity(256);
 
-        let mut nodes = Rows::new(py, self.take_buf());
-        let mut edges = Rows::new(py, self.take_buf());
         let mut stack: Vec<Frame<'py, '_>> = Vec::with_capacity(256);
         let mut sa: Vec<u8> = Vec::with_capacity(256);
         let mut name: Vec<u8> = Vec::with_capacity(64);
+        let mut raw: Vec<u8> = Vec::with_capacity(256);
         let mut span: Vec<u8> = Vec::with_capacity(160);
+        let mut pos_text: Vec<u8> = Vec::with_capacity(8);
 
         // the root (always ast.Module here): no parent, no edge
         let d = node_dict(tree)?;
@@ -600,10 +743,13 @@ impl Walker {
                 });
             }
         }
-        nodes.begin().extend_from_slice(
-            format!(r#"{{"ast_id":0,"parent_ast_id":null,"kind":"Module","name":null,"value":null,"span":{NOSPAN},"attrs":{{}}}}"#)
-                .as_bytes(),
-        );
+        match out {
+            Out::Text { nodes, .. } => nodes.begin().extend_from_slice(
+                format!(r#"{{"ast_id":0,"parent_ast_id":null,"kind":"Module","name":null,"value":null,"span":{NOSPAN},"attrs":{{}}}}"#)
+                    .as_bytes(),
+            ),
+            Out::Columns(row) => row.nodes.push(0, None, "Module", None, None, &Pos::None)?,
+        }
         match sink {
             Sink::Tuples(list) => list.append(special(specials::SP_MODULE, tree, b"0", b"null", NOSPAN.as_bytes())?)?,
             Sink::Rows(rendered) => {
@@ -685,172 +831,143 @@ impl Walker {
                 }
             }
 
+            // attrs: where the node sits in its parent, then its scalar fields, as text
             sa.clear();
             name.clear();
+            let mut named = false;
+            if let Out::Columns(row) = out {
+                pos_text.clear();
+                push_usize(&mut pos_text, pos);
+                row.nodes.attr("field_name", slot.as_bytes())?;
+                row.nodes.attr("field_pos", &pos_text)?;
+            }
             for s in &info.scalars {
                 let v = field(Some(s.idx))?;
+                raw.clear();
                 match s.cat {
                     SC_STR => {
-                        if !v.is_none() {
-                            sa.extend_from_slice(s.json_key.as_bytes());
-                            esc_str(&mut sa, &v)?;
+                        if v.is_none() {
+                            continue;
                         }
+                        push_utf8(&mut raw, &v)?;
                     }
                     SC_INT => {
-                        if !v.is_none() {
-                            sa.extend_from_slice(s.json_key.as_bytes());
-                            sa.push(b'"');
-                            int_text(&mut sa, &v)?;
-                            sa.push(b'"');
+                        if v.is_none() {
+                            continue;
                         }
+                        int_text(&mut raw, &v)?;
                     }
                     SC_CONST => {
                         if v.is_exact_instance_of::<PyString>() {
-                            sa.extend_from_slice(s.json_key.as_bytes());
-                            esc_str(&mut sa, &v)?;
+                            push_utf8(&mut raw, &v)?;
                         } else if v.is_exact_instance_of::<PyInt>() || v.is_exact_instance_of::<PyBool>() {
-                            sa.extend_from_slice(s.json_key.as_bytes());
-                            sa.push(b'"');
-                            int_text(&mut sa, &v)?;
-                            sa.push(b'"');
+                            int_text(&mut raw, &v)?;
+                        } else {
+                            continue;
                         }
                     }
                     SC_LIST => {
-                        // esc(json.dumps(v)) for a non-empty list of names (Global.names, ...)
+                        // json.dumps(v) for a non-empty list of names (Global.names, ...)
                         let v = v
                             .cast::<PyList>()
                             .map_err(|_| PyTypeError::new_err("native walk: not a list"))?;
-                        if !v.is_empty() {
-                            tmp.clear();
-                            tmp.push(b'[');
-                            for (i, x) in v.iter().enumerate() {
-                                if i > 0 {
-                                    tmp.extend_from_slice(b", ");
-                                }
-                                if !x.is_exact_instance_of::<PyString>() {
-                                    return Err(PyTypeError::new_err("native walk: a name list holds a non-str"));
-                                }
-                                esc_str(&mut tmp, &x)?;
-                            }
-                            tmp.push(b']');
-                            sa.extend_from_slice(s.json_key.as_bytes());
-                            esc_into(&mut sa, &tmp)?;
+                        if v.is_empty() {
+                            continue;
                         }
+                        raw.push(b'[');
+                        for (i, x) in v.iter().enumerate() {
+                            if i > 0 {
+                                raw.extend_from_slice(b", ");
+                            }
+                            if !x.is_exact_instance_of::<PyString>() {
+                                return Err(PyTypeError::new_err("native walk: a name list holds a non-str"));
+                            }
+                            esc_str(&mut raw, &x)?;
+                        }
+                        raw.push(b']');
                     }
                     SC_NAME | SC_NAME_OPT => {
                         if s.cat == SC_NAME_OPT && v.is_none() {
                             continue;
                         }
-                        esc_str(&mut name, &v)?;
-                        sa.extend_from_slice(s.json_key.as_bytes());
-                        sa.extend_from_slice(&name);
+                        push_utf8(&mut raw, &v)?;
+                        name.extend_from_slice(&raw);
+                        named = true;
                     }
                     _ => return Err(PyValueError::new_err("native walk: unknown scalar category")),
                 }
+                match out {
+                    Out::Text { .. } => {
+                        sa.extend_from_slice(s.json_key.as_bytes());
+                        esc_into(&mut sa, &raw)?;
+                    }
+                    Out::Columns(row) => row.nodes.attr(&s.key, &raw)?,
+                }
             }
 
+            let at = Self::position(info.haspos, |idx| field(idx).map(|v| v.to_owned()), info, ls)?;
             span.clear();
-            match info.haspos {
-                1 => {
-                    let l0 = exact_int(&*field(info.lineno)?)?.wrapping_sub(1);
-                    let c = exact_int(&*field(info.col_offset)?)?;
-                    let el0 = exact_int(&*field(info.end_lineno)?)?.wrapping_sub(1);
-                    let ec = exact_int(&*field(info.end_col_offset)?)?;
-                    if (l0 | c | el0 | ec) < 0 {
-                        return Err(PyValueError::new_err("negative position"));
-                    }
-                    let line = |l: i64| {
-                        usize::try_from(l)
-                            .ok()
-                            .and_then(|l| ls.get(l).copied())
-                            .ok_or_else(|| PyIndexError::new_err("line out of range"))
-                    };
-                    // positions beyond i64 arithmetic: ValueError (the generic walker has big ints)
-                    let overflow = || PyValueError::new_err("native walk: position overflow");
-                    let bs = line(l0)?.checked_add(c).ok_or_else(overflow)?;
-                    let bl = line(el0)?
-                        .checked_add(ec)
-                        .and_then(|e| e.checked_sub(bs))
-                        .ok_or_else(overflow)?
-                        .max(0);
-                    span.extend_from_slice(br#"{"start":{"line0":"#);
-                    push_int(&mut span, l0);
-                    span.extend_from_slice(br#","col":"#);
-                    push_int(&mut span, c);
-                    span.extend_from_slice(br#"},"end":{"line0":"#);
-                    push_int(&mut span, el0);
-                    span.extend_from_slice(br#","col":"#);
-                    push_int(&mut span, ec);
-                    span.extend_from_slice(br#"},"end_exclusive":true,"col_unit":"byte","byte_span":{"byte_start":"#);
-                    push_int(&mut span, bs);
-                    span.extend_from_slice(br#","byte_len":"#);
-                    push_int(&mut span, bl);
-                    span.extend_from_slice(b"}}");
-                }
-                2 => {
-                    // TypeIgnore: a line, no column (`_line_only_span`)
-                    let l = field(info.lineno)?;
-                    if l.is_none() {
-                        span.extend_from_slice(NOSPAN.as_bytes());
-                    } else {
-                        span.extend_from_slice(br#"{"start":{"line0":"#);
-                        push_int(
-                            &mut span,
-                            exact_int(&l)?
-                                .checked_sub(1)
-                                .ok_or_else(|| PyValueError::new_err("native walk: line overflow"))?,
-                        );
-                        span.extend_from_slice(
-                            br#","col":null},"end":null,"end_exclusive":true,"col_unit":"byte","byte_span":null}"#,
-                        );
-                    }
-                }
-                _ => span.extend_from_slice(NOSPAN.as_bytes()),
+            if info.special != 0 || matches!(out, Out::Text { .. }) {
+                span_json(&mut span, &at);
             }
 
             let sid = ids.format(nid).as_bytes().to_vec();
-            let out = nodes.begin();
-            out.extend_from_slice(br#"{"ast_id":"#);
-            out.extend_from_slice(&sid);
-            out.extend_from_slice(br#","parent_ast_id":"#);
-            push_int(out, pid);
-            out.extend_from_slice(br#","kind":""#);
-            out.extend_from_slice(info.kind.as_bytes());
-            out.extend_from_slice(br#"","name":"#);
-            if name.is_empty() {
-                out.extend_from_slice(b"null");
-            } else {
-                out.extend_from_slice(&name);
-            }
-            out.extend_from_slice(br#","value":"#);
-            if info.is_const {
-                let r = field(info.value)?.to_owned().repr()?;
-                esc_str(out, r.as_any())?;
-            } else {
-                out.extend_from_slice(b"null");
-            }
-            out.extend_from_slice(br#","span":"#);
-            out.extend_from_slice(&span);
-            out.extend_from_slice(br#","attrs":{"field_name":""#);
-            out.extend_from_slice(slot.as_bytes());
-            out.extend_from_slice(br#"","field_pos":""#);
-            push_usize(out, pos);
-            out.push(b'"');
-            out.extend_from_slice(&sa);
-            out.extend_from_slice(b"}}");
-            nodes.end_row()?;
+            match out {
+                Out::Text { nodes, edges } => {
+                    let out = nodes.begin();
+                    out.extend_from_slice(br#"{"ast_id":"#);
+                    out.extend_from_slice(&sid);
+                    out.extend_from_slice(br#","parent_ast_id":"#);
+                    push_int(out, pid);
+                    out.extend_from_slice(br#","kind":""#);
+                    out.extend_from_slice(info.kind.as_bytes());
+                    out.extend_from_slice(br#"","name":"#);
+                    if named {
+                        esc_into(out, &name)?;
+                    } else {
+                        out.extend_from_slice(b"null");
+                    }
+                    out.extend_from_slice(br#","value":"#);
+                    if info.is_const {
+                        let r = field(info.value)?.to_owned().repr()?;
+                        esc_str(out, r.as_any())?;
+                    } else {
+                        out.extend_from_slice(b"null");
+                    }
+                    out.extend_from_slice(br#","span":"#);
+                    out.extend_from_slice(&span);
+                    out.extend_from_slice(br#","attrs":{"field_name":""#);
+                    out.extend_from_slice(slot.as_bytes());
+                    out.extend_from_slice(br#"","field_pos":""#);
+                    push_usize(out, pos);
+                    out.push(b'"');
+                    out.extend_from_slice(&sa);
+                    out.extend_from_slice(b"}}");
+                    nodes.end_row()?;
 
-            let out = edges.begin();
-            out.extend_from_slice(br#"{"src":"#);
-            push_int(out, pid);
-            out.extend_from_slice(br#","dst":"#);
-            out.extend_from_slice(&sid);
-            out.extend_from_slice(br#","kind":"CHILD","slot":""#);
-            out.extend_from_slice(slot.as_bytes());
-            out.extend_from_slice(br#"","idx":"#);
-            push_usize(out, pos);
-            out.extend_from_slice(br#","attrs":{}}"#);
-            edges.end_row()?;
+                    let out = edges.begin();
+                    out.extend_from_slice(br#"{"src":"#);
+                    push_int(out, pid);
+                    out.extend_from_slice(br#","dst":"#);
+                    out.extend_from_slice(&sid);
+                    out.extend_from_slice(br#","kind":"CHILD","slot":""#);
+                    out.extend_from_slice(slot.as_bytes());
+                    out.extend_from_slice(br#"","idx":"#);
+                    push_usize(out, pos);
+                    out.extend_from_slice(br#","attrs":{}}"#);
+                    edges.end_row()?;
+                }
+                Out::Columns(row) => {
+                    let name = named.then_some(name.as_slice());
+                    if info.is_const {
+                        let r = field(info.value)?.to_owned().repr()?;
+                        with_utf8(r.as_any(), |value| row.nodes.push(nid, Some(pid), &info.kind, name, Some(value), &at))?;
+                    } else {
+                        row.nodes.push(nid, Some(pid), &info.kind, name, None, &at)?;
+                    }
+                    row.edges.push(pid, nid, slot, pos)?;
+                }
+            }
 
             if info.special != 0 {
                 let pid_text = itoa::Buffer::new().format(pid).as_bytes().to_vec();
@@ -872,7 +989,7 @@ impl Walker {
                 }
             }
         }
-        Ok((nodes.finish(self)?, edges.finish(self)?, nid + 1))
+        Ok(nid + 1)
     }
 }
 
@@ -881,5 +998,6 @@ impl Walker {
 fn native_walk(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Walker>()?;
     m.add_class::<arrow_part::ArrowPartWriter>()?;
+    m.add_class::<AstColumns>()?;
     Ok(())
 }

@@ -4,6 +4,8 @@ The rows of an Arrow staging must be the rows of the NDJSON staging of the same 
 into the contract's schema (pyarrow reads the files here, an implementation independent of the
 writer's arrow-rs); the parts must hold their rows in (repo, path) order, with each part's first
 and last key in its footer; a row that does not fit the schema becomes its file's error row.
+The AST rows' nodes and edges come from the native walker as Arrow arrays (columns), not text:
+they must equal, value for value, what the writer decodes from the walker's JSON text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sysconfig
 
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -100,13 +103,19 @@ def read_arrow_parts(out):
 
 
 AST_ROW = functools.partial(ast_row_encoded, max_bytes=MAX_BYTES)
+AST_COLUMNS = functools.partial(ast_row_encoded, max_bytes=MAX_BYTES, columns=True)
 AST_ERR = functools.partial(ast_error_row, max_bytes=MAX_BYTES)
 
 
-def _extract(source, out, staging, schema=None, workers=2, row_fn=AST_ROW, batch_files=3):
+def _extract(source, out, staging, schema=None, workers=2, row_fn=AST_ROW, batch_files=3, columnar_fn=AST_COLUMNS):
+    """As the CLI extracts: Arrow staging takes the AST rows' nodes and edges as columns."""
     return harness.run("ast", source, str(out), row_fn, AST_ERR, repo="acme", excludes=EXCLUDES,
                        workers=workers, max_bytes=MAX_BYTES, batch_files=batch_files, staging=staging,
-                       schema=schema)
+                       schema=schema, columnar_fn=columnar_fn)
+
+
+def _tables(out):
+    return [ipc.open_file(os.path.join(out, n)).read_all() for n in sorted(os.listdir(out))]
 
 
 # --------------------------------------------------------------------------- tests
@@ -162,10 +171,111 @@ def _mistyped_row(rel_path, data, fid, repo, sha256):
     return row if rel_path == "a.py" else ast_row_encoded(rel_path, data, fid, repo, sha256, max_bytes=MAX_BYTES)
 
 
+def test_walker_columns_equal_the_arrays_decoded_from_its_text(tree, tmp_path):  # noqa: F811
+    source, _ = tree
+    schema = schema_file(tmp_path, "ast_files_v1")
+    stats = [_extract(source, tmp_path / out, harness.ARROW, schema, columnar_fn=fn)
+             for out, fn in (("text", None), ("columns", AST_COLUMNS))]
+    text, columns = _tables(str(tmp_path / "text")), _tables(str(tmp_path / "columns"))
+    assert len(text) == len(columns) == stats[0]["parts"] > 1
+    for a, b in zip(text, columns):
+        assert a.schema == b.schema == contract_schema("ast_files_v1")
+        assert a.equals(b), [name for name in a.column_names if not a[name].equals(b[name])]
+    assert sum(t.num_rows for t in columns) == stats[1]["rows"]
+    assert sum(len(n) for t in columns for n in t["nodes"].to_pylist()) > 0
+
+
+# what the columns hold beyond the test tree: constants, names, type comments, deep nesting,
+# positions in lines of multi-byte characters, every scalar kind the walker puts into attrs
+_CORNERS = {
+    "a.py": "from . import x as y, z\nimport os.path\nglobal_ = [1, 2.5, 3j, b'\\x00', None, ..., True]\n",
+    "b.py": "def f(a, /, b: int = 2, *c, d=None, **e) -> 'r':  # type: ignore[misc]\n"
+            "    global g, h\n    n = lambda: (yield)\n    return f'{a!r:>{b}}'\n",
+    "c.py": "class C(B, metaclass=M):\n    '''doc \u00e9\U0001F600'''\n    x: list[int] = []\n"
+            "    async def m(self):\n        async with a as (b, c):\n            await d\n",
+    "d.py": "s = '\u00e9\u4e2d\U00020000'; t = s[1:2:3]\nmatch s:\n    case [1, *r] | {'k': v} if v: pass\n",
+    "e.py": "x = " + "(" * 50 + "1" + ")" * 50 + "  # type: int\n",
+}
+
+
+def test_walker_columns_cover_the_node_kinds_and_scalars_they_meet(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    for name, text in _CORNERS.items():
+        (source / name).write_text(text, encoding="utf-8")
+    schema = schema_file(tmp_path, "ast_files_v1")
+    for out, fn in (("text", None), ("columns", AST_COLUMNS)):
+        _extract(str(source), tmp_path / out, harness.ARROW, schema, columnar_fn=fn, batch_files=10)
+    [text], [columns] = _tables(str(tmp_path / "text")), _tables(str(tmp_path / "columns"))
+    assert text.equals(columns), [name for name in text.column_names if not text[name].equals(columns[name])]
+    nodes = [n for row in columns["nodes"].to_pylist() for n in row]
+    kinds = {n["kind"] for n in nodes}
+    assert {"ImportFrom", "alias", "Global", "Lambda", "JoinedStr", "AsyncWith", "MatchOr", "Slice"} <= kinds
+    assert {"names", "level", "asname", "conversion", "value"} <= {k for n in nodes for k, _ in n["attrs"]}
+    assert [r["errors"] for r in columns.to_pylist()] == [[]] * len(_CORNERS)
+
+
+def _stdlib_sample(count):
+    stdlib = sysconfig.get_paths()["stdlib"]
+    files = sorted(os.path.relpath(os.path.join(d, f), stdlib) for d, _, names in os.walk(stdlib)
+                   if "site-packages" not in d for f in names if f.endswith(".py"))
+    return stdlib, files[:count]
+
+
+def test_walker_columns_over_standard_library_files_equal_the_decoded_text(tmp_path):
+    stdlib, files = _stdlib_sample(150)
+    writers = {mode: _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / f"{mode}.arrow"))
+               for mode in ("text", "columns")}
+    for rel in files:
+        with open(os.path.join(stdlib, rel), "rb") as fh:
+            data = fh.read()
+        if harness.may_hold_lone_surrogates(data):
+            continue  # the harness repairs their text, and never asks for columns
+        for mode, writer in writers.items():
+            row = ast_row_encoded(rel, data, "id", "cpython", "0" * 64, columns=mode == "columns")
+            writer.write_row(list(row.chunks), row.columns)
+    for writer in writers.values():
+        writer.close()
+    text, columns = (ipc.open_file(str(tmp_path / f"{m}.arrow")).read_all() for m in ("text", "columns"))
+    assert text.num_rows == columns.num_rows > 100
+    assert text.equals(columns), [name for name in text.column_names if not text[name].equals(columns[name])]
+
+
+def test_walker_columns_are_written_once(tmp_path):
+    writer = _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / "p.arrow"))
+    row = ast_row_encoded("a.py", b"x = 1\n", "id", "r", "0" * 64, columns=True)
+    assert row.columns.counts() == (5, 4)  # Module, Assign, Name, Store, Constant; an edge to each but the root
+    assert '"nodes":[],"edges":[]' in row.text
+    writer.write_row(list(row.chunks), row.columns)
+    assert row.columns.counts() is None
+    again = ast_row_encoded("b.py", b"y = 2\n", "id", "r", "0" * 64)
+    with pytest.raises(RuntimeError, match="written already"):
+        writer.write_row(list(again.chunks), row.columns)
+    rows, _ = writer.close()
+    assert rows == 1
+
+
+def test_files_that_may_hold_lone_surrogates_keep_the_text_path(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "lone.py").write_text("s = '\\udc80'\nt = 'ok'\n", encoding="utf-8")
+    (source / "plain.py").write_text("u = 'ok'\n", encoding="utf-8")
+    schema = schema_file(tmp_path, "ast_files_v1")
+    _extract(str(source), tmp_path / "json", harness.NDJSON)
+    _extract(str(source), tmp_path / "arrow", harness.ARROW, schema)
+    _, json_rows = read_parts(str(tmp_path / "json"))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / "arrow"))
+    assert arrow_rows == json_rows
+    lone = arrow_rows[0]
+    assert lone["path"] == "lone.py" and lone["errors"] == []
+    # the lone surrogate stays as the text of its escape, as valid_json_text makes it
+    assert "\\udc80" in {n["attrs"].get("value") for n in lone["nodes"]}
+
+
 def test_a_row_that_does_not_fit_the_schema_becomes_an_error_row(tree, tmp_path):  # noqa: F811
     source, expected = tree
     summary = _extract(source, tmp_path / "o", harness.ARROW, schema_file(tmp_path, "ast_files_v1"),
-                       workers=1, row_fn=_mistyped_row)
+                       workers=1, row_fn=_mistyped_row, columnar_fn=None)
     _, rows, _ = read_arrow_parts(str(tmp_path / "o"))
     assert len(rows) == len(expected) == summary["rows"]
     a = next(r for r in rows if r["path"] == "a.py")

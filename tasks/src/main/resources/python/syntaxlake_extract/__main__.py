@@ -76,13 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _kind_functions(args):
-    """(row_fn, err_fn, errors_key) for the requested kind."""
+    """(row_fn, columnar_fn, err_fn, errors_key) for the requested kind."""
     if args.kind == "ast":
         from .ast_rows import ast_error_row, ast_row_encoded
 
         row_fn = functools.partial(ast_row_encoded, max_bytes=args.max_bytes)
+        columnar_fn = functools.partial(ast_row_encoded, max_bytes=args.max_bytes, columns=True)
         err_fn = functools.partial(ast_error_row, max_bytes=args.max_bytes)
-        return row_fn, err_fn, "errors"
+        return row_fn, columnar_fn, err_fn, "errors"
 
     # cst: libcst is an optional dependency, checked before anything else
     try:
@@ -103,14 +104,14 @@ def _kind_functions(args):
     err_fn = getattr(cst_rows, "cst_error_row", None)
     if err_fn is None:
         err_fn = functools.partial(generic_error_row, errors_key="parse_errors")
-    return row_fn, err_fn, "parse_errors"
+    return row_fn, None, err_fn, "parse_errors"
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     from .harness import HarnessError, print_progress, print_summary, run
 
-    row_fn, err_fn, errors_key = _kind_functions(args)
+    row_fn, columnar_fn, err_fn, errors_key = _kind_functions(args)
     excludes = [g for group in args.exclude for g in group]
     try:
         summary = run(
@@ -130,6 +131,7 @@ def main(argv=None) -> int:
             fresh_worker_per_batch=args.kind == "cst",
             staging=args.staging,
             schema=args.schema,
+            columnar_fn=columnar_fn,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

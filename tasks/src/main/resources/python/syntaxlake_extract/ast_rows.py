@@ -800,18 +800,19 @@ def _walk(tree, ls: list, max_nodes: int, src_len: int = _NUM_SIZE, native: bool
     return _walk_generic(tree, ls, max_nodes)
 
 
-def _walk_rows(tree, ls: list, max_nodes: int, src: bytes):
+def _walk_rows(tree, ls: list, max_nodes: int, src: bytes, columns: bool = False):
     """:func:`_walk` and :func:`_specials` in one: (node_chunks, edge_chunks, lists, node_count).
 
     ``lists`` is the text inside the brackets of the JSON lists docstrings,
     imports, defs, calls and type_ignores.  The native walker renders them
     during its walk; where it meets anything unexpected, the file is walked and
     rendered again in Python, exactly as without the extension (the same text,
-    or the same exception).
+    or the same exception). With ``columns`` the native walker returns the
+    nodes and edges as Arrow arrays instead: (AstColumns, None, lists, node_count).
     """
     if _native_walk is not None and tree.__class__ is ast.Module and list(tree._fields) == ["body", "type_ignores"]:
         try:
-            return _native_walker().walk_rows(tree, ls, max_nodes, src)
+            return _native_walker().walk_rows(tree, ls, max_nodes, src, columns)
         except _FALLBACK:
             pass
     nodes, edges, specials, node_count = _walk(tree, ls, max_nodes, len(src), native=False)
@@ -1118,8 +1119,13 @@ def ast_row_encoded(
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    columns: bool = False,
 ) -> EncodedRow:
-    """Build the ``ast_files_v1`` row for one file as compact JSON text."""
+    """Build the ``ast_files_v1`` row for one file as compact JSON text.
+
+    ``columns``: the nodes and edges may come as the native walker's Arrow arrays (the row's
+    ``columns``, for Arrow staging), the text then holding empty lists for them.
+    """
     attrs = _base_attrs(max_bytes, max_nodes)
     if max_bytes is not None and len(data) > max_bytes:
         return _encoded_error(
@@ -1196,7 +1202,7 @@ def ast_row_encoded(
     # -- walk ---------------------------------------------------------------
     try:
         nodes, edges, lists, node_count = _walk_rows(
-            tree, ls, max_nodes if max_nodes is not None else sys.maxsize, src
+            tree, ls, max_nodes if max_nodes is not None else sys.maxsize, src, columns
         )
     except _NodeLimit:
         return _encoded_error(
@@ -1221,6 +1227,9 @@ def ast_row_encoded(
         ',"file_sha256":', _q(sha256),
         ',"nodes":[',
     ]
+    walked = None
+    if edges is None:  # the native walker's columns
+        walked, nodes, edges = nodes, (), ()
     _add_joined(text_parts, nodes)
     del nodes
     text_parts.append('],"edges":[')
@@ -1235,7 +1244,7 @@ def ast_row_encoded(
         '],"attrs":', _encode(_clean_attrs(attrs)),
         "}",
     ]
-    return EncodedRow(text_parts, 0)
+    return EncodedRow(text_parts, 0, walked)
 
 
 def ast_row(

@@ -63,13 +63,15 @@ ARROW = "arrow"
 NDJSON = "ndjson"
 _EXTENSIONS = {ARROW: ".arrow", NDJSON: ".json"}
 
-class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count"])):
+class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count", "columns"], defaults=(None,))):
     """A row that is already serialised.
 
     ``chunks`` is a sequence of str whose concatenation is one compact JSON
     object (no trailing newline) - written with ``writelines`` so a large row
     is never copied into one more big string; ``error_count`` is the length of
-    the row's error list.
+    the row's error list. ``columns``, from a columnar row builder only, holds
+    the row's nodes and edges as the native walker's Arrow arrays (the JSON
+    text then has empty ``nodes`` and ``edges``): only Arrow staging takes it.
     """
 
     __slots__ = ()
@@ -330,7 +332,7 @@ class _NdjsonPart:
     def __init__(self, path: str, schema):
         self._out = open(path, "w", encoding="utf-8", newline="\n", buffering=_WRITE_BUFFER)
 
-    def write_row(self, chunks) -> None:
+    def write_row(self, chunks, columns) -> None:
         self._out.writelines(chunks)
         self._out.write("\n")
 
@@ -352,8 +354,8 @@ class _ArrowPart:
     def __init__(self, path: str, schema):
         self._writer = _native_part_writer()(schema, path)
 
-    def write_row(self, chunks) -> None:
-        self._writer.write_row(chunks if chunks.__class__ in (list, tuple) else list(chunks))
+    def write_row(self, chunks, columns) -> None:
+        self._writer.write_row(chunks if chunks.__class__ in (list, tuple) else list(chunks), columns)
 
     def close(self) -> None:
         self._writer.close()
@@ -380,7 +382,7 @@ def _native_part_writer():
 def _process_batch(numbered) -> dict:
     """Process one ``(part_name, batch of (rel_path, preset_error))``; write that part file."""
     name, batch = numbered
-    root, out_dir, row_fn, err_fn, repo, max_bytes, errors_key, staging, schema = _CTX
+    root, out_dir, row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key, staging, schema = _CTX
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
@@ -403,8 +405,10 @@ def _process_batch(numbered) -> dict:
                 nbytes += len(data)
                 checked = checked or may_hold_lone_surrogates(data)
                 digest = sha256(data).hexdigest()
+                # columns only where no JSON text must be repaired (see valid_json_text)
+                build = columnar_fn if columnar_fn is not None and not checked else row_fn
                 try:
-                    row = row_fn(rel, data, fid, repo, digest)
+                    row = build(rel, data, fid, repo, digest)
                 except Exception as exc:  # a bug or resource failure in the builder
                     err = (type(exc).__name__, f"{rel}: row builder failed: {exc}")
                     row = None
@@ -412,7 +416,7 @@ def _process_batch(numbered) -> dict:
             if row is None:
                 row = err_fn(rel, fid, repo, err[0], err[1])
             if row.__class__ is EncodedRow:
-                chunks, nerr = row
+                chunks, nerr, columns = row
                 row = None
                 # chunks end between JSON values, so no escape or pair is ever split
                 if checked:
@@ -427,15 +431,16 @@ def _process_batch(numbered) -> dict:
                 row = None
                 chunks = (valid_json_text(text),)
                 text = None
+                columns = None
             try:
-                write_row(chunks)
+                write_row(chunks, columns)
             except ValueError as exc:  # Arrow staging: the row does not fit the contract's schema
                 row = err_fn(rel, fid, repo, "SchemaMismatchError",
                              f"{rel}: the row does not fit the dataset's Arrow schema: {exc}")
                 nerr = len(row.get(errors_key) or ())
-                write_row((valid_json_text(_encode(row)),))
+                write_row((valid_json_text(_encode(row)),), None)
                 row = None
-            chunks = None
+            chunks = columns = None
             rows += 1
             if nerr:
                 error_rows += nerr
@@ -484,6 +489,7 @@ def run(
     fresh_worker_per_batch: bool = False,
     staging: str = NDJSON,
     schema: str | None = None,
+    columnar_fn=None,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -499,7 +505,9 @@ def run(
     test_typing.py takes 0.8 GB), so a long-lived worker's memory is the sum of its worst
     files' leftovers; a fresh one holds one batch's. ``staging`` is the part files' format,
     :data:`NDJSON` or :data:`ARROW`; Arrow needs ``schema``, the path of an Arrow IPC stream file
-    holding the dataset's schema.
+    holding the dataset's schema. ``columnar_fn``, a row builder like ``row_fn`` that may return
+    an :class:`EncodedRow` with ``columns``, replaces ``row_fn`` for Arrow staging wherever the
+    file's strings need no repair (no lone surrogates possible).
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -526,7 +534,10 @@ def run(
             "use an empty output directory"
         )
     items = discover(source, excludes)
-    ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, err_fn, repo, max_bytes, errors_key, staging, schema)
+    if staging != ARROW:
+        columnar_fn = None
+    ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key,
+           staging, schema)
     consecutive = list(_batches(items, batch_files))
     # one width for every name of the run, so name order is batch order is path order
     width = max(5, len(str(len(consecutive) - 1)))
