@@ -60,7 +60,8 @@ out, timing = open(f"{bench}/run.out").read(), open(f"{bench}/run.time").read()
 wall = timing.split("Elapsed (wall clock) time (h:mm:ss or m:ss): ")[1].split("\n")[0]
 seconds = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).group(1)) / 1024
-tasks = {t: float(s) for t, s in re.findall(r"^  (\w[\w-]*)\s+ok\s+([\d.]+) s$", out, re.M)}
+# the task lines go to stderr, with the progress, before time's report
+tasks = {t: float(s) for t, s in re.findall(r"^  (\w[\w-]*)\s+ok\s+([\d.]+) s$", timing, re.M)}
 run = re.search(r"succeeded in ([\d.]+) s", out)
 print(json.dumps({"tree": name, "round": int(round_), "files": peer["files"], "peer_s": round(peer["seconds"], 2),
                   "syntaxlake_s": round(seconds, 2), "run_s": float(run.group(1)) if run else None,
