@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): `./syntaxlake run ast-pipeline` against its peer, the script a user would
-# write instead (tasks/bench/peer_ast_parquet.py: two worker processes, ast.parse, a walk into nested
-# rows, zstd Parquet by pyarrow), alternating in one run, over two trees:
-#   stdlib  the standard library of the python3 on PATH (site-packages excluded), 1,790 files on 3.11
-#   10k     twelve pinned PyPI wheels unpacked once into the bench cache (10,447 .py files)
+# Benchmark (not a test): the pipelines against their peers, alternating in one run.
+#   ast  `./syntaxlake run ast-pipeline` against the script a user would write instead
+#        (tasks/bench/peer_ast_parquet.py: two worker processes, ast.parse, a walk into nested rows,
+#        zstd Parquet by pyarrow); the ratio is wall time over wall time.
+#   cst  `./syntaxlake run cst-pipeline` against the LibCST floor (tasks/bench/peer_libcst_floor.py:
+#        parse_module plus ScopeProvider and byte positions over two workers, no rows); the ratio
+#        is the extract task's time over the floor's.
+# Trees: stdlib, the standard library of the python3 on PATH (site-packages excluded), 1,790 files
+# on 3.11; 10k, twelve pinned PyPI wheels unpacked once into the bench cache (10,447 .py files;
+# ast only by default: LibCST needs about 15 min for it).
 # Each round runs the peer, then the pipeline into a fresh lake (so nothing is skipped as already
 # done). Prints a line per round (seconds, per-task seconds, peak RSS of the whole command from
-# /usr/bin/time -v) and, per tree, the medians and their ratio. Needs the packaged application
-# (./mvnw -B -DskipTests package) and, for the 10k tree the first time, PyPI.
-#   BENCH_ROUNDS (3), BENCH_TREES ("stdlib 10k"), BENCH_DIR (~/.cache/syntaxlake/bench)
+# /usr/bin/time -v: its largest process) and, per pipeline and tree, the medians and the ratio.
+# Needs the packaged application (./mvnw -B -DskipTests package) and, for the 10k tree the first
+# time, PyPI.
+#   BENCH_ROUNDS (3), BENCH_PIPELINES ("ast cst"), BENCH_TREES ("stdlib 10k" for ast),
+#   BENCH_CST_TREES ("stdlib"), BENCH_DIR (~/.cache/syntaxlake/bench)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/python-env.sh > /dev/null
@@ -39,22 +46,32 @@ tree_10k() {
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
-for name in ${BENCH_TREES:-stdlib 10k}; do
-  case "$name" in
-    stdlib) source_dir="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"; exclude='site-packages/*' ;;
-    10k) source_dir="$(tree_10k)"; exclude='' ;;
-    *) echo "pipeline.sh: unknown tree $name (stdlib or 10k)" >&2; exit 2 ;;
+for pipeline in ${BENCH_PIPELINES:-ast cst}; do
+  case "$pipeline" in
+    ast) trees="${BENCH_TREES:-stdlib 10k}"; peer=tasks/bench/peer_ast_parquet.py ;;
+    cst) trees="${BENCH_CST_TREES:-stdlib}"; peer=tasks/bench/peer_libcst_floor.py ;;
+    *) echo "pipeline.sh: unknown pipeline $pipeline (ast or cst)" >&2; exit 2 ;;
   esac
-  for round in $(seq "$rounds"); do
-    rm -rf "$bench/peer" "$bench/lake"
-    sync
-    "$python" tasks/bench/peer_ast_parquet.py "$source_dir" "$bench/peer" ${exclude:+"$exclude"} > "$bench/peer.json"
-    sync
-    /usr/bin/time -v ./syntaxlake run ast-pipeline --source "$source_dir" --lake "$bench/lake" --repo bench \
-        ${exclude:+--exclude "$exclude"} > "$bench/run.out" 2> "$bench/run.time"
-    "$python" - "$name" "$round" "$bench" >> "$results" <<'PY'
+  for name in $trees; do
+    case "$name" in
+      stdlib) source_dir="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"; exclude='site-packages/*' ;;
+      10k) source_dir="$(tree_10k)"; exclude='' ;;
+      *) echo "pipeline.sh: unknown tree $name (stdlib or 10k)" >&2; exit 2 ;;
+    esac
+    for round in $(seq "$rounds"); do
+      rm -rf "$bench/peer" "$bench/lake"
+      sync
+      if [[ "$pipeline" == ast ]]; then
+        "$python" "$peer" "$source_dir" "$bench/peer" ${exclude:+"$exclude"} > "$bench/peer.json"
+      else
+        "$python" "$peer" "$source_dir" ${exclude:+"$exclude"} > "$bench/peer.json"
+      fi
+      sync
+      /usr/bin/time -v ./syntaxlake run "$pipeline-pipeline" --source "$source_dir" --lake "$bench/lake" --repo bench \
+          ${exclude:+--exclude "$exclude"} > "$bench/run.out" 2> "$bench/run.time"
+      "$python" - "$pipeline" "$name" "$round" "$bench" >> "$results" <<'PY'
 import json, re, sys
-name, round_, bench = sys.argv[1:]
+pipeline, name, round_, bench = sys.argv[1:]
 peer = json.load(open(f"{bench}/peer.json"))
 out, timing = open(f"{bench}/run.out").read(), open(f"{bench}/run.time").read()
 wall = timing.split("Elapsed (wall clock) time (h:mm:ss or m:ss): ")[1].split("\n")[0]
@@ -63,22 +80,29 @@ rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).grou
 # the task lines go to stderr, with the progress, before time's report
 tasks = {t: float(s) for t, s in re.findall(r"^  (\w[\w-]*)\s+ok\s+([\d.]+) s$", timing, re.M)}
 run = re.search(r"succeeded in ([\d.]+) s", out)
-print(json.dumps({"tree": name, "round": int(round_), "files": peer["files"], "peer_s": round(peer["seconds"], 2),
-                  "syntaxlake_s": round(seconds, 2), "run_s": float(run.group(1)) if run else None,
-                  "tasks_s": tasks, "peak_rss_mib": round(rss)}))
+print(json.dumps({"pipeline": pipeline, "tree": name, "round": int(round_), "files": peer["files"],
+                  "peer_s": round(peer["seconds"], 2), "syntaxlake_s": round(seconds, 2),
+                  "run_s": float(run.group(1)) if run else None, "tasks_s": tasks, "peak_rss_mib": round(rss)}))
 PY
-    tail -n 1 "$results"
+      tail -n 1 "$results"
+    done
   done
 done
 "$python" - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
-for tree in dict.fromkeys(r["tree"] for r in rows):
-    mine = [r for r in rows if r["tree"] == tree]
+for pipeline, tree in dict.fromkeys((r["pipeline"], r["tree"]) for r in rows):
+    mine = [r for r in rows if (r["pipeline"], r["tree"]) == (pipeline, tree)]
     peer = statistics.median(r["peer_s"] for r in mine)
     ours = statistics.median(r["syntaxlake_s"] for r in mine)
     tasks = {t: statistics.median(r["tasks_s"].get(t, 0.0) for r in mine) for t in mine[0]["tasks_s"]}
     rss = statistics.median(r["peak_rss_mib"] for r in mine)
-    print(f"{tree}: {mine[0]['files']} files, {len(mine)} rounds; median peer {peer:.1f} s, ast-pipeline {ours:.1f} s "
-          f"(ratio {ours / peer:.2f}; {', '.join(f'{t} {s:.1f}' for t, s in tasks.items())}; peak RSS {rss:.0f} MiB)")
+    detail = ", ".join(f"{t} {s:.1f}" for t, s in tasks.items())
+    if pipeline == "ast":
+        verdict = f"median peer {peer:.1f} s, ast-pipeline {ours:.1f} s (ratio {ours / peer:.2f}"
+    else:
+        extract = statistics.median(r["tasks_s"].get("extract", 0.0) for r in mine)
+        verdict = (f"median LibCST floor {peer:.1f} s, extract {extract:.1f} s (ratio {extract / peer:.2f}); "
+                   f"cst-pipeline {ours:.1f} s (")
+    print(f"{pipeline} {tree}: {mine[0]['files']} files, {len(mine)} rounds; {verdict}; {detail}; peak RSS {rss:.0f} MiB)")
 PY

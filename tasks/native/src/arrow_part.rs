@@ -1,7 +1,7 @@
 //! `ArrowPartWriter`: one staging part file in the Arrow IPC file format, filled row by row.
 //!
-//! The extractor's row builders render each file's row as compact JSON text (the native walker's
-//! output, or `json.dumps` of a LibCST row). This writer decodes that text with arrow-json into
+//! Row builders that render a file's row as compact JSON text (`json.dumps` of a row) have it
+//! decoded here with arrow-json into
 //! the contract's schema, read from an IPC stream file the JVM writes from the contract, and
 //! appends the arrays to the part: the staging holds Arrow, never the text. arrow-json is the
 //! decoder DataFusion's NDJSON reader uses, with the same defaults, so the arrays equal what the
@@ -10,6 +10,9 @@
 //! The AST rows' nodes and edges, most of a row, need no text: the native walker builds them as
 //! Arrow arrays (`AstColumns`), handed in with the rest of the row's JSON, whose `nodes` and
 //! `edges` are then empty lists that these arrays replace.
+//!
+//! The LibCST rows are built in Python; with pyarrow there they come as one-row record batches
+//! through the Arrow C data interface (`write_arrow`), no text either; without it, as JSON text.
 //!
 //! Each row is decoded on its own: a row that does not fit the schema raises ValueError and
 //! leaves the part as it was, so the harness can write the file's error row instead. Decoded rows
@@ -22,7 +25,8 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::sync::Mutex;
 
-use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
+use arrow_array::{Array, RecordBatch, StringArray, StructArray};
 use arrow_ipc::CompressionType;
 use arrow_ipc::reader::StreamReader;
 use arrow_ipc::writer::{FileWriter, IpcWriteOptions};
@@ -30,7 +34,7 @@ use arrow_json::reader::{Decoder, ReaderBuilder};
 use arrow_schema::{ArrowError, DataType, SchemaRef};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyCapsule, PyString};
 
 use crate::ast_columns::AstColumns;
 use crate::with_utf8;
@@ -183,6 +187,39 @@ fn unescape_surrogate_pairs(data: &[u8]) -> Option<Vec<u8>> {
     out
 }
 
+/// The one-row record batch behind `row`'s `__arrow_c_array__`, with the part's schema.
+fn import_row(row: &Bound<'_, PyAny>, schema: &SchemaRef) -> PyResult<RecordBatch> {
+    let not_arrow = || PyValueError::new_err("Arrow staging: the row has no Arrow C data interface (__arrow_c_array__)");
+    let exported = row.call_method0("__arrow_c_array__").map_err(|_| not_arrow())?;
+    let (schema_capsule, array_capsule) = exported
+        .extract::<(Bound<'_, PyCapsule>, Bound<'_, PyCapsule>)>()
+        .map_err(|_| not_arrow())?;
+    let schema_ptr = schema_capsule.pointer_checked(Some(c"arrow_schema"))?.cast::<FFI_ArrowSchema>();
+    let array_ptr = array_capsule.pointer_checked(Some(c"arrow_array"))?.cast::<FFI_ArrowArray>();
+    // SAFETY: the capsules' names promise an ArrowSchema and an ArrowArray (the PyCapsule
+    // interface); from_raw moves the array out and leaves it released, so the capsule's
+    // destructor does not release it twice; the schema is only borrowed while its capsule lives.
+    let data = unsafe {
+        let array = FFI_ArrowArray::from_raw(array_ptr.as_ptr());
+        from_ffi(array, schema_ptr.as_ref())
+    }
+    .map_err(|e| PyValueError::new_err(format!("Arrow staging: cannot import the row: {e}")))?;
+    data.validate_full()
+        .map_err(|e| PyValueError::new_err(format!("Arrow staging: the row's arrays are invalid: {e}")))?;
+    let rows = StructArray::from(data);
+    if rows.len() != 1 {
+        return Err(PyValueError::new_err(format!("Arrow staging: expected one row, got {}", rows.len())));
+    }
+    if rows.null_count() != 0 {
+        return Err(PyValueError::new_err("Arrow staging: the row is null"));
+    }
+    let (fields, columns, _) = rows.into_parts();
+    if fields.len() != schema.fields().len() || fields.iter().zip(schema.fields()).any(|(a, b)| a.name() != b.name()) {
+        return Err(PyValueError::new_err("Arrow staging: the row's columns are not the schema's, in its order"));
+    }
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
 impl Part {
     fn flush_pending(&mut self) -> Result<(), ArrowError> {
         if self.pending.is_empty() {
@@ -194,6 +231,34 @@ impl Part {
         self.pending_bytes = 0;
         self.writer.write(&batch)?;
         self.batches += 1;
+        Ok(())
+    }
+
+    /// Queues one row's batch after checking its key follows the previous row's; writes the
+    /// pending rows as one batch once they are many or large. `bytes` is what the row weighs.
+    fn append(&mut self, batch: RecordBatch, bytes: usize, path: &str) -> PyResult<()> {
+        let key = row_key(&batch)?;
+        if let Some(last) = &self.last {
+            if key <= *last {
+                return Err(PyRuntimeError::new_err(format!(
+                    "Arrow staging: row {} comes after {} in {path}: rows must be in (repo, path) order",
+                    key_json(&key),
+                    key_json(last),
+                )));
+            }
+        }
+        if self.first.is_none() {
+            self.first = Some(key.clone());
+        }
+        self.last = Some(key);
+        self.pending.push(batch);
+        self.pending_rows += 1;
+        self.pending_bytes += bytes;
+        self.rows += 1;
+        if self.pending_rows >= BATCH_ROWS || self.pending_bytes >= BATCH_JSON_BYTES {
+            self.flush_pending()
+                .map_err(|e| PyOSError::new_err(format!("Arrow staging: cannot write {path}: {e}")))?;
+        }
         Ok(())
     }
 
@@ -289,30 +354,23 @@ impl ArrowPartWriter {
             }
             batch = RecordBatch::try_new(part.schema.clone(), arrays).map_err(|e| PyValueError::new_err(e.to_string()))?;
         }
-        let key = row_key(&batch)?;
-        if let Some(last) = &part.last {
-            if key <= *last {
-                return Err(PyRuntimeError::new_err(format!(
-                    "Arrow staging: row {} comes after {} in {}: rows must be in (repo, path) order",
-                    key_json(&key),
-                    key_json(last),
-                    self.path
-                )));
-            }
-        }
-        if part.first.is_none() {
-            part.first = Some(key.clone());
-        }
-        part.last = Some(key);
-        part.pending.push(batch);
-        part.pending_rows += 1;
-        part.pending_bytes += bytes;
-        part.rows += 1;
-        if part.pending_rows >= BATCH_ROWS || part.pending_bytes >= BATCH_JSON_BYTES {
-            part.flush_pending()
-                .map_err(|e| PyOSError::new_err(format!("Arrow staging: cannot write {}: {e}", self.path)))?;
-        }
-        Ok(())
+        part.append(batch, bytes, &self.path)
+    }
+
+    /// Appends one row built as Arrow arrays in Python (a pyarrow RecordBatch, or anything with
+    /// the Arrow PyCapsule interface's `__arrow_c_array__`), holding exactly one row of the
+    /// contract's schema. The arrays are moved in through the C data interface, not copied, and
+    /// fully validated (offsets, UTF-8, nulls in non-nullable fields at every depth), so what is
+    /// written holds to the schema exactly as a decoded row does. ValueError: the row does not
+    /// fit the schema (nothing was appended). RuntimeError: the row is out of (repo, path) order.
+    fn write_arrow(&self, row: Bound<'_, PyAny>) -> PyResult<()> {
+        let mut guard = self.part.lock().map_err(|_| PyRuntimeError::new_err("Arrow staging: writer poisoned"))?;
+        let part = guard
+            .as_mut()
+            .ok_or_else(|| PyRuntimeError::new_err(format!("Arrow staging: {} is closed", self.path)))?;
+        let batch = import_row(&row, &part.schema)?;
+        let bytes = batch.get_array_memory_size();
+        part.append(batch, bytes, &self.path)
     }
 
     /// Writes what is pending and the footer; returns (rows, record batches). Closing twice is an error.

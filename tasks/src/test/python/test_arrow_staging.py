@@ -376,3 +376,104 @@ def test_arrow_staging_without_a_schema_is_refused(tmp_path):
     write(str(tmp_path / "s" / "m.py"), "x = 1\n")
     with pytest.raises(harness.HarnessError, match="needs --schema"):
         _extract(str(tmp_path / "s"), tmp_path / "o", harness.ARROW)
+
+
+# --------------------------------------------------------------------------- rows built by pyarrow
+
+
+def _one_row(row, name="libcst_files_v1"):
+    return pa.RecordBatch.from_pylist([row], schema=contract_schema(name))
+
+
+@pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
+def test_cst_rows_built_by_pyarrow_equal_the_arrays_decoded_from_their_text(tmp_path):
+    from syntaxlake_extract import cst_rows
+
+    stdlib, files = _stdlib_sample(1790)
+    files = files[::60]  # LibCST takes ~0.15 s a file: 30 files across the tree
+    writers = {mode: _native()(schema_file(tmp_path, "libcst_files_v1"), str(tmp_path / f"{mode}.arrow"))
+               for mode in ("text", "arrow")}
+    for rel in files:
+        with open(os.path.join(stdlib, rel), "rb") as fh:
+            data = fh.read()
+        if harness.may_hold_lone_surrogates(data):
+            continue  # the harness writes their repaired text, never through pyarrow
+        row = cst_rows.cst_row(rel, data, "id", "cpython", "0" * 64)
+        writers["text"].write_row([harness._encode(row)])
+        writers["arrow"].write_arrow(_one_row(row))
+    for writer in writers.values():
+        writer.close()
+    text, arrow = (ipc.open_file(str(tmp_path / f"{m}.arrow")).read_all() for m in ("text", "arrow"))
+    assert text.num_rows == arrow.num_rows > 20
+    assert sum(len(n) for n in arrow["nodes"].to_pylist()) > 1000
+    assert text.equals(arrow), [name for name in text.column_names if not text[name].equals(arrow[name])]
+
+
+@pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
+def test_the_harness_writes_cst_rows_through_pyarrow_and_falls_back_to_text(tmp_path, monkeypatch):
+    from syntaxlake_extract import cst_rows
+
+    src = tmp_path / "src"
+    write(str(src / "a.py"), "import os\n\n\ndef f(x: int) -> int:\n    return x + 1  # one\n")
+    write(str(src / "b.py"), "class C:\n    '''Doc.'''\n    y = [i for i in range(3)]\n")
+    write(str(src / "c.py"), "s = '\\udc80'\n")  # may hold a lone surrogate: the text path
+    err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
+    schema = schema_file(tmp_path, "libcst_files_v1")
+    through = []
+    write_arrow = harness._ArrowPart.write_dict
+
+    def counting(self, row):
+        written = write_arrow(self, row)
+        through.append((row["path"], written))
+        return written
+
+    monkeypatch.setattr(harness._ArrowPart, "write_dict", counting)
+    runs = {}
+    for staging in (harness.NDJSON, harness.ARROW):
+        runs[staging] = harness.run("cst", str(src), str(tmp_path / staging), cst_rows.cst_row, err, repo="r",
+                                    workers=1, batch_files=2, errors_key="parse_errors", staging=staging,
+                                    schema=schema if staging == harness.ARROW else None)
+    assert through == [("a.py", True), ("b.py", True)]
+    _, json_rows = read_parts(str(tmp_path / harness.NDJSON))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / harness.ARROW))
+    assert arrow_rows == json_rows and len(arrow_rows) == 3
+    assert runs[harness.ARROW]["rows"] == 3
+
+
+def test_write_arrow_refuses_what_does_not_hold_to_the_schema_and_keeps_what_it_has(tmp_path):
+    writer = _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / "p.arrow"))
+    schema = contract_schema("ast_files_v1")
+    good = {"repo": "r", "path": "b.py", "file_id": "id-b", "nodes": [], "edges": [], "errors": []}
+    writer.write_arrow(pa.RecordBatch.from_pylist([good], schema=schema))
+    with pytest.raises(RuntimeError, match="order"):
+        writer.write_arrow(pa.RecordBatch.from_pylist([dict(good, path="a.py")], schema=schema))
+    two = pa.RecordBatch.from_pylist([dict(good, path="c.py"), dict(good, path="d.py")], schema=schema)
+    with pytest.raises(ValueError, match="expected one row, got 2"):
+        writer.write_arrow(two)
+    other = pa.RecordBatch.from_pylist([{"path": "e.py"}], schema=pa.schema([("path", pa.string())]))
+    with pytest.raises(ValueError, match="not the schema's"):
+        writer.write_arrow(other)
+    with pytest.raises(ValueError, match="no Arrow C data interface"):
+        writer.write_arrow({"path": "g.py"})
+    writer.write_arrow(pa.RecordBatch.from_pylist([dict(good, path="h.py")], schema=schema))
+    assert writer.close() == (2, 1)
+    with ipc.open_file(str(tmp_path / "p.arrow")) as reader:
+        assert reader.read_all().column("path").to_pylist() == ["b.py", "h.py"]
+
+
+def test_write_arrow_refuses_a_null_in_a_non_nullable_nested_field(tmp_path):
+    # pyarrow's builders leave such a null in place; the writer's full validation must not
+    item = pa.struct([pa.field("k", pa.string(), nullable=False)])
+    schema = pa.schema([("repo", pa.string()), pa.field("path", pa.string(), nullable=False),
+                        ("items", pa.list_(item))])
+    path = str(tmp_path / "s.arrows")
+    with pa.OSFile(path, "wb") as sink, ipc.new_stream(sink, schema):
+        pass
+    writer = _native()(path, str(tmp_path / "p.arrow"))
+    bad = pa.RecordBatch.from_pylist([{"repo": "r", "path": "a.py", "items": [{"k": None}]}], schema=schema)
+    assert bad.column(2).to_pylist() == [[{"k": None}]]
+    with pytest.raises(ValueError, match="non-nullable child"):
+        writer.write_arrow(bad)
+    writer.write_arrow(pa.RecordBatch.from_pylist([{"repo": "r", "path": "a.py", "items": [{"k": "v"}]}],
+                                                  schema=schema))
+    assert writer.close() == (1, 1)

@@ -702,14 +702,14 @@ def test_sha_none_and_repo():
 
 
 def test_missing_byte_span_is_null_not_zero(monkeypatch):
-    real = cst_rows.compute_positions
+    real = cst_rows.positions_and_code
 
     def drop_defs(module):
-        syn, ws = real(module)
+        syn, ws, code = real(module)
         syn = {n: v for n, v in syn.items() if not isinstance(n, cst.FunctionDef)}
-        return syn, ws
+        return syn, ws, code
 
-    monkeypatch.setattr(cst_rows, "compute_positions", drop_defs)
+    monkeypatch.setattr(cst_rows, "positions_and_code", drop_defs)
     row = cst_row(PATH, b"def f(x):\n    return g(x)\n", FILE_ID, None, SHA)
     (d,) = row["defs"]
     assert d["def_bstart"] is None and d["def_bend"] is None
@@ -893,6 +893,7 @@ def test_single_pass_positions_equal_stock_providers(data, monkeypatch):
     assert cst_rows.USE_STOCK_POSITION_PROVIDERS is False
     module = cst.parse_module(data)
     assert cst_rows.compute_positions(module) == cst_rows.stock_positions(module)
+    assert cst_rows.positions_and_code(module)[2] == module.code  # the pass's tokens are the code
     fast = cst_row(PATH, data, FILE_ID, None, SHA)
     monkeypatch.setattr(cst_rows, "USE_STOCK_POSITION_PROVIDERS", True)
     stock = cst_row(PATH, data, FILE_ID, None, SHA)

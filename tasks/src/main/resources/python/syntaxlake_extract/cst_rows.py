@@ -592,11 +592,20 @@ USE_STOCK_POSITION_PROVIDERS = CodegenState is None
 
 def compute_positions(module: cst.Module) -> tuple[dict[cst.CSTNode, SynPos], dict[cst.CSTNode, WsPos]]:
     """Syntactic (line/col + byte) and whitespace-inclusive positions in one pass."""
+    syn, ws, _ = positions_and_code(module)
+    return syn, ws
+
+
+def positions_and_code(
+    module: cst.Module,
+) -> tuple[dict[cst.CSTNode, SynPos], dict[cst.CSTNode, WsPos], str]:
+    """``compute_positions`` and the module's code (``module.code``) from the same pass: the
+    code is the tokens that pass generates, so it costs no second code generation."""
     if USE_STOCK_POSITION_PROVIDERS:
-        return stock_positions(module)
+        return (*stock_positions(module), module.code)
     state = _PositionState(module.default_indent, module.default_newline)
     module._codegen(state)  # same entry point the stock position providers use
-    return state.syn, state.ws
+    return state.syn, state.ws, "".join(state.tokens)
 
 
 def stock_positions(module: cst.Module) -> tuple[dict[cst.CSTNode, SynPos], dict[cst.CSTNode, WsPos]]:
@@ -665,7 +674,7 @@ class _ByteMap:
     ``table`` maps every character-boundary offset (non-UTF-8 source encodings).
     """
 
-    def __init__(self, data: bytes, module: cst.Module) -> None:
+    def __init__(self, data: bytes, module: cst.Module, code: str) -> None:
         self.shift = 0
         self.table: dict[int, int] | None = None
         self.basis = "file"
@@ -673,7 +682,7 @@ class _ByteMap:
         encoding = (module.encoding or "utf-8").lower().replace("_", "-")
         if encoding in ("utf-8", "utf8", "utf-8-sig", "utf8-sig"):
             self.shift = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-            generated = module.code.encode("utf-8", "surrogatepass")
+            generated = code.encode("utf-8", "surrogatepass")
             if generated != data[self.shift:]:
                 # LibCST does not reproduce every file byte for byte (it drops the blank in
                 # "except (A, B) :"); its offsets then drift from the file's after that point.
@@ -681,7 +690,7 @@ class _ByteMap:
                 self.exact = False
             return
         # Another declared encoding (e.g. latin-1): build an exact offset table.
-        text = module.code
+        text = code
         table: dict[int, int] = {}
         u = r = 0
         try:
@@ -844,15 +853,15 @@ class _Extractor:
             self.ctxs = {}
             self.scopes = {}
             self.row["attrs"]["scope_error"] = f"{type(exc).__name__}: {exc}"
-        self.syn, self.ws = compute_positions(module)
-        bmap = _ByteMap(self.data, module)
+        self.syn, self.ws, code = positions_and_code(module)
+        bmap = _ByteMap(self.data, module, code)
         self.bshift = bmap.shift
         self.btable = bmap.table
         if not bmap.exact:
             self.row["attrs"]["codegen_roundtrip"] = "inexact"
         if bmap.basis != "file":
             self.row["attrs"]["byte_offset_basis"] = bmap.basis
-            self.src_bytes = module.code.encode("utf-8", "surrogatepass")
+            self.src_bytes = code.encode("utf-8", "surrogatepass")
             self.src_encoding = "utf-8"
         else:
             self.src_bytes = self.data
