@@ -1,11 +1,10 @@
 //! `ArrowPartWriter`: one staging part file in the Arrow IPC file format, filled row by row.
 //!
 //! Row builders that render a file's row as compact JSON text (`json.dumps` of a row) have it
-//! decoded here with arrow-json into
-//! the contract's schema, read from an IPC stream file the JVM writes from the contract, and
-//! appends the arrays to the part: the staging holds Arrow, never the text. arrow-json is the
-//! decoder DataFusion's NDJSON reader uses, with the same defaults, so the arrays equal what the
-//! materialize step used to read from NDJSON staging.
+//! decoded here with arrow-json into the contract's schema, read from an IPC stream file the JVM
+//! writes from the contract, and the arrays appended to the part: the staging holds Arrow, never
+//! the text. arrow-json is the decoder DataFusion's NDJSON reader uses, with the same defaults,
+//! so the arrays equal what the materialize step used to read from NDJSON staging.
 //!
 //! The AST rows' nodes and edges, most of a row, need no text: the native walker builds them as
 //! Arrow arrays (`AstColumns`), handed in with the rest of the row's JSON, whose `nodes` and
@@ -302,6 +301,17 @@ impl Part {
     }
 }
 
+impl ArrowPartWriter {
+    /// `f` on the open part; RuntimeError once the writer is closed.
+    fn with_open_part<R>(&self, f: impl FnOnce(&mut Part) -> PyResult<R>) -> PyResult<R> {
+        let mut guard = self.part.lock().map_err(|_| PyRuntimeError::new_err("Arrow staging: writer poisoned"))?;
+        let part = guard
+            .as_mut()
+            .ok_or_else(|| PyRuntimeError::new_err(format!("Arrow staging: {} is closed", self.path)))?;
+        f(part)
+    }
+}
+
 #[pymethods]
 impl ArrowPartWriter {
     /// Creates (truncates) `path`; the schema is the one in the IPC stream file `schema_path`.
@@ -340,21 +350,19 @@ impl ArrowPartWriter {
     /// is not after the previous one in (repo, path) order.
     #[pyo3(signature = (chunks, columns = None))]
     fn write_row(&self, chunks: Vec<Bound<'_, PyString>>, columns: Option<Bound<'_, AstColumns>>) -> PyResult<()> {
-        let mut guard = self.part.lock().map_err(|_| PyRuntimeError::new_err("Arrow staging: writer poisoned"))?;
-        let part = guard
-            .as_mut()
-            .ok_or_else(|| PyRuntimeError::new_err(format!("Arrow staging: {} is closed", self.path)))?;
-        let (mut batch, mut bytes) = part.decode_row(&chunks)?;
-        if let Some(columns) = columns {
-            let mut arrays = batch.columns().to_vec();
-            let built = columns.get().take()?.arrays(&part.schema).map_err(|e| PyValueError::new_err(e.to_string()))?;
-            for (at, array) in built {
-                bytes += array.get_array_memory_size();
-                arrays[at] = array;
+        self.with_open_part(|part| {
+            let (mut batch, mut bytes) = part.decode_row(&chunks)?;
+            if let Some(columns) = columns {
+                let mut arrays = batch.columns().to_vec();
+                let built = columns.get().take()?.arrays(&part.schema).map_err(|e| PyValueError::new_err(e.to_string()))?;
+                for (at, array) in built {
+                    bytes += array.get_array_memory_size();
+                    arrays[at] = array;
+                }
+                batch = RecordBatch::try_new(part.schema.clone(), arrays).map_err(|e| PyValueError::new_err(e.to_string()))?;
             }
-            batch = RecordBatch::try_new(part.schema.clone(), arrays).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        }
-        part.append(batch, bytes, &self.path)
+            part.append(batch, bytes, &self.path)
+        })
     }
 
     /// Appends one row built as Arrow arrays in Python (a pyarrow RecordBatch, or anything with
@@ -364,13 +372,11 @@ impl ArrowPartWriter {
     /// written holds to the schema exactly as a decoded row does. ValueError: the row does not
     /// fit the schema (nothing was appended). RuntimeError: the row is out of (repo, path) order.
     fn write_arrow(&self, row: Bound<'_, PyAny>) -> PyResult<()> {
-        let mut guard = self.part.lock().map_err(|_| PyRuntimeError::new_err("Arrow staging: writer poisoned"))?;
-        let part = guard
-            .as_mut()
-            .ok_or_else(|| PyRuntimeError::new_err(format!("Arrow staging: {} is closed", self.path)))?;
-        let batch = import_row(&row, &part.schema)?;
-        let bytes = batch.get_array_memory_size();
-        part.append(batch, bytes, &self.path)
+        self.with_open_part(|part| {
+            let batch = import_row(&row, &part.schema)?;
+            let bytes = batch.get_array_memory_size();
+            part.append(batch, bytes, &self.path)
+        })
     }
 
     /// Writes what is pending and the footer; returns (rows, record batches). Closing twice is an error.

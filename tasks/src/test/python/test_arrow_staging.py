@@ -222,15 +222,21 @@ def _stdlib_sample(count):
     return stdlib, files[:count]
 
 
+def _sources_without_lone_surrogates(stdlib, files):
+    """(path, bytes) of those ``files`` the harness takes the arrays of: the files that may hold
+    lone surrogates get their JSON text repaired instead."""
+    for rel in files:
+        with open(os.path.join(stdlib, rel), "rb") as fh:
+            data = fh.read()
+        if not harness.may_hold_lone_surrogates(data):
+            yield rel, data
+
+
 def test_walker_columns_over_standard_library_files_equal_the_decoded_text(tmp_path):
     stdlib, files = _stdlib_sample(150)
     writers = {mode: _native()(schema_file(tmp_path, "ast_files_v1"), str(tmp_path / f"{mode}.arrow"))
                for mode in ("text", "columns")}
-    for rel in files:
-        with open(os.path.join(stdlib, rel), "rb") as fh:
-            data = fh.read()
-        if harness.may_hold_lone_surrogates(data):
-            continue  # the harness repairs their text, and never asks for columns
+    for rel, data in _sources_without_lone_surrogates(stdlib, files):
         for mode, writer in writers.items():
             row = ast_row_encoded(rel, data, "id", "cpython", "0" * 64, columns=mode == "columns")
             writer.write_row(list(row.chunks), row.columns)
@@ -393,11 +399,7 @@ def test_cst_rows_built_by_pyarrow_equal_the_arrays_decoded_from_their_text(tmp_
     files = files[::60]  # LibCST takes ~0.15 s a file: 30 files across the tree
     writers = {mode: _native()(schema_file(tmp_path, "libcst_files_v1"), str(tmp_path / f"{mode}.arrow"))
                for mode in ("text", "arrow")}
-    for rel in files:
-        with open(os.path.join(stdlib, rel), "rb") as fh:
-            data = fh.read()
-        if harness.may_hold_lone_surrogates(data):
-            continue  # the harness writes their repaired text, never through pyarrow
+    for rel, data in _sources_without_lone_surrogates(stdlib, files):
         row = cst_rows.cst_row(rel, data, "id", "cpython", "0" * 64)
         writers["text"].write_row([harness._encode(row)])
         writers["arrow"].write_arrow(_one_row(row))
