@@ -67,8 +67,13 @@ for pipeline in ${BENCH_PIPELINES:-ast cst}; do
         "$python" "$peer" "$source_dir" ${exclude:+"$exclude"} > "$bench/peer.json"
       fi
       sync
-      /usr/bin/time -v ./syntaxlake run "$pipeline-pipeline" --source "$source_dir" --lake "$bench/lake" --repo bench \
-          ${exclude:+--exclude "$exclude"} > "$bench/run.out" 2> "$bench/run.time"
+      if ! /usr/bin/time -v ./syntaxlake run "$pipeline-pipeline" --source "$source_dir" --lake "$bench/lake" \
+          --repo bench ${exclude:+--exclude "$exclude"} > "$bench/run.out" 2> "$bench/run.time"; then
+        # a failed run has no figures: say why instead of ending without a word
+        echo "pipeline.sh: the $pipeline-pipeline failed on $name in round $round:" >&2
+        grep -m1 -A3 FAILED "$bench/run.out" >&2 || tail -n 20 "$bench/run.time" >&2
+        exit 1
+      fi
       "$python" - "$pipeline" "$name" "$round" "$bench" >> "$results" <<'PY'
 import json, re, sys
 pipeline, name, round_, bench = sys.argv[1:]

@@ -391,24 +391,41 @@ def _one_row(row, name="libcst_files_v1"):
     return pa.RecordBatch.from_pylist([row], schema=contract_schema(name))
 
 
+# sources whose nodes have null spans, byte offsets shifted by a BOM or mapped from another encoding
+_CST_EDGE_CASES = [
+    ("bom.py", "\ufeffx = 'caf\u00e9'\n".encode("utf-8")),
+    ("latin.py", "# -*- coding: latin-1 -*-\nname = 'caf\u00e9'  # \u00e9\n".encode("latin-1")),
+    ("match.py", b"match p:\n    case {'a': 1, **rest}:\n        pass\n    case {}:\n        pass\n"),
+    ("wide.py", "def f(\u00e9t\u00e9: int) -> str:\n    return '\U0001f600' + \u00e9t\u00e9\n".encode("utf-8")),
+]
+
+
 @pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
-def test_cst_rows_built_by_pyarrow_equal_the_arrays_decoded_from_their_text(tmp_path):
+def test_cst_rows_built_by_pyarrow_and_as_columns_equal_the_arrays_decoded_from_their_text(tmp_path):
     from syntaxlake_extract import cst_rows
 
     stdlib, files = _stdlib_sample(1790)
     files = files[::60]  # LibCST takes ~0.15 s a file: 30 files across the tree
+    modes = ("text", "arrow", "columns")
     writers = {mode: _native()(schema_file(tmp_path, "libcst_files_v1"), str(tmp_path / f"{mode}.arrow"))
-               for mode in ("text", "arrow")}
-    for rel, data in _sources_without_lone_surrogates(stdlib, files):
+               for mode in modes}
+    sources = list(_sources_without_lone_surrogates(stdlib, files)) + _CST_EDGE_CASES
+    for rel, data in sorted(sources, key=lambda source: source[0].encode("utf-8")):
         row = cst_rows.cst_row(rel, data, "id", "cpython", "0" * 64)
         writers["text"].write_row([harness._encode(row)])
         writers["arrow"].write_arrow(_one_row(row))
+        built = cst_rows.cst_row(rel, data, "id", "cpython", "0" * 64, columns=True)
+        assert isinstance(built, harness.ColumnarRow) and built.row["nodes"] == built.row["edges"] == []
+        writers["columns"].write_arrow(harness._with_columns(_one_row(built.row), built.columns))
+        assert built.as_dict() == row
     for writer in writers.values():
         writer.close()
-    text, arrow = (ipc.open_file(str(tmp_path / f"{m}.arrow")).read_all() for m in ("text", "arrow"))
-    assert text.num_rows == arrow.num_rows > 20
+    text, arrow, columns = (ipc.open_file(str(tmp_path / f"{m}.arrow")).read_all() for m in modes)
+    assert text.num_rows == arrow.num_rows == columns.num_rows > 20
     assert sum(len(n) for n in arrow["nodes"].to_pylist()) > 1000
-    assert text.equals(arrow), [name for name in text.column_names if not text[name].equals(arrow[name])]
+    assert None in [node["span"] for nodes in columns["nodes"].to_pylist() for node in nodes]
+    for other in (arrow, columns):
+        assert text.equals(other), [name for name in text.column_names if not text[name].equals(other[name])]
 
 
 @pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
@@ -419,27 +436,55 @@ def test_the_harness_writes_cst_rows_through_pyarrow_and_falls_back_to_text(tmp_
     write(str(src / "a.py"), "import os\n\n\ndef f(x: int) -> int:\n    return x + 1  # one\n")
     write(str(src / "b.py"), "class C:\n    '''Doc.'''\n    y = [i for i in range(3)]\n")
     write(str(src / "c.py"), "s = '\\udc80'\n")  # may hold a lone surrogate: the text path
+    write(str(src / "d.py"), "def (:\n")  # an error row: a dict even from the columnar builder
     err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
     schema = schema_file(tmp_path, "libcst_files_v1")
     through = []
-    write_arrow = harness._ArrowPart.write_dict
+    write_dict = harness._ArrowPart.write_dict
 
-    def counting(self, row):
-        written = write_arrow(self, row)
-        through.append((row["path"], written))
+    def counting(self, row, columns=None):
+        written = write_dict(self, row, columns)
+        through.append((row["path"], written, columns is not None))
         return written
 
     monkeypatch.setattr(harness._ArrowPart, "write_dict", counting)
-    runs = {}
-    for staging in (harness.NDJSON, harness.ARROW):
-        runs[staging] = harness.run("cst", str(src), str(tmp_path / staging), cst_rows.cst_row, err, repo="r",
-                                    workers=1, batch_files=2, errors_key="parse_errors", staging=staging,
-                                    schema=schema if staging == harness.ARROW else None)
-    assert through == [("a.py", True), ("b.py", True)]
-    _, json_rows = read_parts(str(tmp_path / harness.NDJSON))
-    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / harness.ARROW))
-    assert arrow_rows == json_rows and len(arrow_rows) == 3
-    assert runs[harness.ARROW]["rows"] == 3
+    columnar = functools.partial(cst_rows.cst_row, columns=True)
+    runs, written = {}, {}
+    for out, staging, columnar_fn in (("ndjson", harness.NDJSON, None), ("dicts", harness.ARROW, None),
+                                      ("columns", harness.ARROW, columnar)):
+        through.clear()
+        runs[out] = harness.run("cst", str(src), str(tmp_path / out), cst_rows.cst_row, err, repo="r",
+                                workers=1, batch_files=2, errors_key="parse_errors", staging=staging,
+                                schema=schema if staging == harness.ARROW else None, columnar_fn=columnar_fn)
+        written[out] = list(through)
+    assert written["dicts"] == [("a.py", True, False), ("b.py", True, False), ("d.py", True, False)]
+    assert written["columns"] == [("a.py", True, True), ("b.py", True, True), ("d.py", True, False)]
+    _, json_rows = read_parts(str(tmp_path / "ndjson"))
+    for out in ("dicts", "columns"):
+        _, arrow_rows, _ = read_arrow_parts(str(tmp_path / out))
+        assert arrow_rows == json_rows and len(arrow_rows) == 4
+        assert runs[out]["rows"] == 4 and runs[out]["error_files"] == runs["ndjson"]["error_files"] == 1
+
+
+@pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
+def test_a_columnar_cst_row_pyarrow_refuses_falls_back_to_its_text(tmp_path, monkeypatch):
+    from syntaxlake_extract import cst_rows
+
+    src = tmp_path / "src"
+    write(str(src / "a.py"), "x = [1, 2]\n")
+    err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
+
+    def refusing(batch, columns):
+        raise pa.ArrowInvalid("refused")
+
+    monkeypatch.setattr(harness, "_with_columns", refusing)
+    columnar = functools.partial(cst_rows.cst_row, columns=True)
+    for out, fn in (("dicts", None), ("columns", columnar)):
+        harness.run("cst", str(src), str(tmp_path / out), cst_rows.cst_row, err, repo="r", workers=1,
+                    errors_key="parse_errors", staging=harness.ARROW,
+                    schema=schema_file(tmp_path, "libcst_files_v1"), columnar_fn=fn)
+    (_, dicts, _), (_, columns, _) = (read_arrow_parts(str(tmp_path / out)) for out in ("dicts", "columns"))
+    assert columns == dicts and len(columns[0]["nodes"]) > 5
 
 
 def test_write_arrow_refuses_what_does_not_hold_to_the_schema_and_keeps_what_it_has(tmp_path):

@@ -101,10 +101,11 @@ def _kind_functions(args):
     from .harness import generic_error_row
 
     row_fn = cst_rows.cst_row
+    columnar_fn = functools.partial(cst_rows.cst_row, columns=True)
     err_fn = getattr(cst_rows, "cst_error_row", None)
     if err_fn is None:
         err_fn = functools.partial(generic_error_row, errors_key="parse_errors")
-    return row_fn, None, err_fn, "parse_errors"
+    return row_fn, columnar_fn, err_fn, "parse_errors"
 
 
 def main(argv=None) -> int:

@@ -1,6 +1,7 @@
 """Build one ``libcst_files_v1`` row (a JSON-serialisable dict) per Python source file.
 
-``cst_row(rel_path, data, file_id, repo, sha256)`` returns the row for one file;
+``cst_row(rel_path, data, file_id, repo, sha256)`` returns the row for one file (with
+``columns=True`` a ``harness.ColumnarRow`` whose nodes and edges are ``cst_columns.CstColumns``);
 ``cst_error_row(rel_path, file_id, repo, error_type, message)`` the row for a file that
 could not be read. Layout and semantics follow the CodeAnatomy reference (sections 1.9,
 3 and 5). Plan-era defects of section 12 are fixed:
@@ -72,6 +73,8 @@ try:  # private, but it is the base class the stock position providers subclass 
 except ImportError:  # pragma: no cover - fall back to the three stock providers
     CodegenState = None  # type: ignore[assignment,misc]
 
+from .cst_columns import COL_UNIT, NO_POS, NO_WS_POS, CstColumns
+from .harness import ColumnarRow
 from .ids import stable_id
 
 Row = dict[str, Any]
@@ -91,7 +94,6 @@ _LIST_FIELDS = (
     "call_args",
 )
 
-COL_UNIT = "utf32"
 PARSER_BACKEND = "native"  # LibCST >= 1.0 only ships the native (Rust) parser.
 
 # CPython's tokenizer refuses more than 200 nested brackets; LibCST's native parser has
@@ -717,8 +719,11 @@ def cst_row(
     file_id: str,
     repo: str | None,
     sha256: str | None,
-) -> Row:
-    """One ``libcst_files_v1`` row for one file. Never raises for bad input."""
+    *,
+    columns: bool = False,
+) -> Row | ColumnarRow:
+    """One ``libcst_files_v1`` row for one file. Never raises for bad input. With ``columns``
+    a row with nodes and edges is a :class:`ColumnarRow` (error rows stay dicts)."""
     # The row and the CST are hundreds of thousands of small containers that are all
     # alive until the end; cyclic GC passes over them are pure overhead (~30%).
     gc_was_enabled = gc.isenabled()
@@ -730,22 +735,27 @@ def cst_row(
         # would otherwise be printed once per offending file.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _run_on_big_stack(_cst_row, rel_path, data, file_id, repo, sha256)
+            return _run_on_big_stack(_cst_row, rel_path, data, file_id, repo, sha256, columns)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _cst_row(
-    rel_path: str, data: bytes, file_id: str, repo: str | None, sha256: str | None
-) -> Row:
+    rel_path: str,
+    data: bytes,
+    file_id: str,
+    repo: str | None,
+    sha256: str | None,
+    columns: bool = False,
+) -> Row | ColumnarRow:
     try:
         _guard_nesting(rel_path, data)
         try:
             module = cst.parse_module(data)
         except cst.ParserSyntaxError as exc:
             return _parser_syntax_error_row(rel_path, file_id, repo, sha256, exc)
-        return _Extractor(rel_path, data, file_id, repo, sha256, module).run()
+        return _Extractor(rel_path, data, file_id, repo, sha256, module).run(columns)
     except _NestingTooDeep as exc:
         return cst_error_row(rel_path, file_id, repo, "RecursionError", str(exc), sha256)
     except RecursionError as exc:
@@ -786,6 +796,7 @@ class _Extractor:
         self.module = module
         self.identity: Row = {"file_id": file_id, "path": rel_path, "file_sha256": sha256}
         self.row = _empty_row(rel_path, file_id, repo, sha256)
+        self.columns = CstColumns()
 
     # -- spans -------------------------------------------------------------
 
@@ -838,7 +849,9 @@ class _Extractor:
 
     # -- driver ------------------------------------------------------------
 
-    def run(self) -> Row:
+    def run(self, columns: bool = False) -> Row | ColumnarRow:
+        """The row; with ``columns`` a :class:`ColumnarRow` whose nodes and edges are the
+        :class:`CstColumns` (the row's own lists stay empty)."""
         module = self.module
         # unsafe_skip_copy: the wrapper works on ``module`` itself (no deep copy), so
         # the node objects keyed by the metadata maps are the ones walked below.
@@ -882,6 +895,9 @@ class _Extractor:
         row["imports"].sort(
             key=lambda r: (*_key_span("stmt_bstart", "stmt_bend")(r), _nz(r["alias_bstart"]))
         )
+        if columns:
+            return ColumnarRow(row, self.columns)
+        row["nodes"], row["edges"] = self.columns.rows()
         return row
 
     def _manifest(self) -> None:
@@ -915,8 +931,10 @@ class _Extractor:
         Emits nodes/edges and dispatches entity handlers. Iterative, so arbitrarily
         deep trees cannot overflow the Python stack here.
         """
-        nodes_append = self.row["nodes"].append
-        edges_append = self.row["edges"].append
+        columns = self.columns
+        add_record = columns.records.append
+        add_position = columns.positions.append
+        add_ws_position = columns.ws_positions.append
         syn_get = self.syn.get
         ws_get = self.ws.get
         table = self.btable
@@ -940,8 +958,7 @@ class _Extractor:
             pos = syn_get(node)
             if pos is None:
                 bstart = bend = None
-                byte_span = None
-                span = None
+                add_position(NO_POS)
             else:
                 if table is None:
                     bstart = pos[4] + shift
@@ -951,46 +968,15 @@ class _Extractor:
                     bend = table.get(pos[5])
                     if bstart is None or bend is None:
                         bstart = bend = None
-                byte_span = (
-                    None if bstart is None else {"byte_start": bstart, "byte_len": bend - bstart}
-                )
-                span = {
-                    "start": {"line0": pos[0] - 1, "col": pos[1]},
-                    "end": {"line0": pos[2] - 1, "col": pos[3]},
-                    "end_exclusive": True,
-                    "col_unit": COL_UNIT,
-                    "byte_span": byte_span,
-                }
+                add_position(pos)
             wpos = ws_get(node)
-            if wpos is None:
-                span_ws = None
-            else:
-                span_ws = {
-                    "start": {"line0": wpos[0] - 1, "col": wpos[1]},
-                    "end": {"line0": wpos[2] - 1, "col": wpos[3]},
-                    "end_exclusive": True,
-                    "col_unit": COL_UNIT,
-                    "byte_span": byte_span,
-                }
+            add_ws_position(NO_WS_POS if wpos is None else wpos)
             cls = type(node)
             info = class_info.get(cls)
             if info is None:
                 info = _register_class(cls)
             kind, fields, handler = info
-            nodes_append(
-                {"cst_id": cst_id, "kind": kind, "span": span, "span_ws": span_ws, "attrs": {}}
-            )
-            if parent_id is not None:
-                edges_append(
-                    {
-                        "src": parent_id,
-                        "dst": cst_id,
-                        "kind": "CHILD",
-                        "slot": slot,
-                        "idx": idx,
-                        "attrs": {},
-                    }
-                )
+            add_record((kind, bstart, bend, parent_id, slot, idx))
             if handler is not None and handler(self, node, parent, slot, bstart, bend):
                 push(None)  # def-exit marker: popped after all of the def's children
             children: list[Any] = []

@@ -23,9 +23,10 @@
   built by the kind's *error row* function; exceptions escaping the kind's
   row builder are turned into error rows as well.
 
-Row builders return either a JSON-compatible ``dict`` or an
-:class:`EncodedRow` (already serialised JSON text plus its error count); the
-latter lets a kind render JSON directly on its hot path.
+Row builders return a JSON-compatible ``dict``, an :class:`EncodedRow`
+(already serialised JSON text plus its error count; it lets a kind render JSON
+directly on its hot path) or a :class:`ColumnarRow` (a dict whose biggest lists
+are columns that become Arrow arrays without a Python object per element).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from collections import namedtuple
 from .ids import file_id as make_file_id
 
 __all__ = [
+    "ColumnarRow",
     "EncodedRow",
     "HarnessError",
     "DEFAULT_BATCH_FILES",
@@ -79,6 +81,24 @@ class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count", "columns"], 
     @property
     def text(self) -> str:
         return "".join(self.chunks)
+
+
+class ColumnarRow(namedtuple("ColumnarRow", ["row", "columns"])):
+    """A row as a dict whose biggest lists are kept as columns.
+
+    ``columns`` (e.g. ``cst_columns.CstColumns``) has ``names`` (the row's fields it holds,
+    empty lists in ``row``), ``arrow(*types)`` (their one-row pyarrow arrays, given the fields'
+    types in ``names`` order) and ``rows()`` (their lists, for JSON text). Arrow staging takes
+    the arrays; NDJSON staging and a failed Arrow write fall back to the dict.
+    """
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict:
+        row = self.row
+        for name, values in zip(self.columns.names, self.columns.rows()):
+            row[name] = values
+        return row
 
 
 class HarnessError(Exception):
@@ -336,7 +356,7 @@ class _NdjsonPart:
         self._out.writelines(chunks)
         self._out.write("\n")
 
-    def write_dict(self, row) -> bool:
+    def write_dict(self, row, columns=None) -> bool:
         return False  # NDJSON is text: the caller encodes the row
 
     def close(self) -> None:
@@ -364,15 +384,17 @@ class _ArrowPart:
     def write_row(self, chunks, columns) -> None:
         self._writer.write_row(chunks if chunks.__class__ in (list, tuple) else list(chunks), columns)
 
-    def write_dict(self, row) -> bool:
-        """Writes ``row`` (a dict) through pyarrow; False, with nothing written, where pyarrow is
-        missing or refuses the row (the caller then writes its JSON text, whose decoding names
-        what does not fit)."""
+    def write_dict(self, row, columns=None) -> bool:
+        """Writes ``row`` (a dict; with the ``columns`` of a :class:`ColumnarRow`) through
+        pyarrow; False, with nothing written, where pyarrow is missing or refuses the row (the
+        caller then writes its JSON text, whose decoding names what does not fit)."""
         schema = self._arrow_schema
         if schema is None:
             return False
         try:
             batch = _pyarrow.RecordBatch.from_pylist([row], schema=schema)
+            if columns is not None:
+                batch = _with_columns(batch, columns)
         except (_pyarrow.ArrowException, TypeError, ValueError, OverflowError):
             return False
         try:
@@ -397,6 +419,16 @@ except ImportError:  # pragma: no cover - the extractor's environment installs i
     _pyarrow = None
 
 _ARROW_SCHEMAS: dict = {}
+
+
+def _with_columns(batch, columns):
+    """``batch`` with the fields ``columns.names`` replaced by ``columns.arrow(...)``."""
+    schema = batch.schema
+    names = columns.names
+    arrays = dict(zip(names, columns.arrow(*(schema.field(name).type for name in names))))
+    return _pyarrow.RecordBatch.from_arrays(
+        [arrays.get(name, batch.column(i)) for i, name in enumerate(schema.names)], schema=schema
+    )
 
 
 def _pyarrow_schema(path: str):
@@ -459,16 +491,22 @@ def _process_batch(numbered) -> dict:
                 del data
             if row is None:
                 row = err_fn(rel, fid, repo, err[0], err[1])
+            row_columns = None  # a ColumnarRow's columns, taken apart from its dict
+            if row.__class__ is ColumnarRow:
+                row, row_columns = row
             if row.__class__ is EncodedRow:
                 chunks, nerr, columns = row
                 row = None
                 # chunks end between JSON values, so no escape or pair is ever split
                 if checked:
                     chunks = [valid_json_text(chunk) for chunk in chunks]
-            elif not checked and part.write_dict(row):
+            elif not checked and part.write_dict(row, row_columns):
                 nerr = len(row.get(errors_key) or ())
-                row = chunks = None  # written
+                row = chunks = row_columns = None  # written
             else:
+                if row_columns is not None:
+                    row = ColumnarRow(row, row_columns).as_dict()
+                    row_columns = None
                 try:
                     text = _encode(row)
                 except (TypeError, ValueError) as exc:  # a builder returned non-JSON data
@@ -554,8 +592,8 @@ def run(
     files' leftovers; a fresh one holds one batch's. ``staging`` is the part files' format,
     :data:`NDJSON` or :data:`ARROW`; Arrow needs ``schema``, the path of an Arrow IPC stream file
     holding the dataset's schema. ``columnar_fn``, a row builder like ``row_fn`` that may return
-    an :class:`EncodedRow` with ``columns``, replaces ``row_fn`` for Arrow staging wherever the
-    file's strings need no repair (no lone surrogates possible).
+    an :class:`EncodedRow` with ``columns`` or a :class:`ColumnarRow`, replaces ``row_fn`` wherever
+    the file's strings need no repair (no lone surrogates possible).
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
