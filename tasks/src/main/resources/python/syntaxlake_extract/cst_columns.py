@@ -12,6 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+try:  # optional here: rows() needs no pyarrow, arrow() is only called where it is installed
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - the extractor's environment installs it
+    pa = pc = None
+
 COL_UNIT = "utf32"
 
 # a node LibCST gives no position: its span (and span_ws) is null
@@ -66,9 +72,6 @@ class CstColumns:
     def arrow(self, nodes_type, edges_type) -> tuple[Any, Any]:
         """``(nodes, edges)`` as one-row pyarrow ListArrays of ``nodes_type`` and ``edges_type``
         (the contract's ``list<struct<...>>`` types)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         node_type = nodes_type.value_type
         edge_type = edges_type.value_type
         n = len(self.records)
@@ -120,9 +123,6 @@ def _span(pos: tuple, byte_span: dict | None) -> dict[str, Any] | None:
 def _span_array(positions: list[tuple], span_type, byte_span, n: int):
     """The span structs of ``positions`` (null where a position is NO_POS): lines become
     0-based; every span shares the node's ``byte_span``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if n:
         line, col, end_line, end_col = list(zip(*positions))[:4]
     else:
@@ -150,8 +150,6 @@ def _span_array(positions: list[tuple], span_type, byte_span, n: int):
 
 
 def _empty_maps(map_type, n: int):
-    import pyarrow as pa
-
     return pa.MapArray.from_arrays(
         pa.repeat(pa.scalar(0, pa.int32()), n + 1),
         pa.array([], map_type.key_type),
@@ -161,8 +159,6 @@ def _empty_maps(map_type, n: int):
 
 
 def _one_row_list(fields: dict[str, Any], list_type, n: int):
-    import pyarrow as pa
-
     struct_type = list_type.value_type
     values = pa.StructArray.from_arrays(
         [fields[f.name] for f in struct_type], fields=list(struct_type)
