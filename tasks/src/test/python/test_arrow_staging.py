@@ -435,7 +435,8 @@ def test_the_harness_writes_cst_rows_through_pyarrow_and_falls_back_to_text(tmp_
     src = tmp_path / "src"
     write(str(src / "a.py"), "import os\n\n\ndef f(x: int) -> int:\n    return x + 1  # one\n")
     write(str(src / "b.py"), "class C:\n    '''Doc.'''\n    y = [i for i in range(3)]\n")
-    write(str(src / "c.py"), "s = '\\udc80'\n")  # may hold a lone surrogate: the text path
+    # may hold a lone surrogate: the text path, or the columns with the dict's strings repaired
+    write(str(src / "c.py"), "'''lone \\udc80, pair \\ud83d\\ude00'''\ns = '\\udc80'\n")
     write(str(src / "d.py"), "def (:\n")  # an error row: a dict even from the columnar builder
     err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
     schema = schema_file(tmp_path, "libcst_files_v1")
@@ -450,17 +451,24 @@ def test_the_harness_writes_cst_rows_through_pyarrow_and_falls_back_to_text(tmp_
     monkeypatch.setattr(harness._ArrowPart, "write_dict", counting)
     columnar = functools.partial(cst_rows.cst_row, columns=True)
     runs, written = {}, {}
-    for out, staging, columnar_fn in (("ndjson", harness.NDJSON, None), ("dicts", harness.ARROW, None),
-                                      ("columns", harness.ARROW, columnar)):
+    for out, staging, columnar_fn, repairable in (("ndjson", harness.NDJSON, None, False),
+                                                  ("dicts", harness.ARROW, None, False),
+                                                  ("columns", harness.ARROW, columnar, False),
+                                                  ("repaired", harness.ARROW, columnar, True)):
         through.clear()
         runs[out] = harness.run("cst", str(src), str(tmp_path / out), cst_rows.cst_row, err, repo="r",
                                 workers=1, batch_files=2, errors_key="parse_errors", staging=staging,
-                                schema=schema if staging == harness.ARROW else None, columnar_fn=columnar_fn)
+                                schema=schema if staging == harness.ARROW else None, columnar_fn=columnar_fn,
+                                columnar_repairable=repairable)
         written[out] = list(through)
     assert written["dicts"] == [("a.py", True, False), ("b.py", True, False), ("d.py", True, False)]
     assert written["columns"] == [("a.py", True, True), ("b.py", True, True), ("d.py", True, False)]
+    assert written["repaired"] == [("a.py", True, True), ("b.py", True, True), ("c.py", True, True),
+                                   ("d.py", True, False)]
     _, json_rows = read_parts(str(tmp_path / "ndjson"))
-    for out in ("dicts", "columns"):
+    # the JSON text's repair: the lone surrogate as the text of its escape, the pair as its character
+    assert [d["docstring"] for d in json_rows[2]["docstrings"]] == ["lone \\udc80, pair \U0001f600"]
+    for out in ("dicts", "columns", "repaired"):
         _, arrow_rows, _ = read_arrow_parts(str(tmp_path / out))
         assert arrow_rows == json_rows and len(arrow_rows) == 4
         assert runs[out]["rows"] == 4 and runs[out]["error_files"] == runs["ndjson"]["error_files"] == 1

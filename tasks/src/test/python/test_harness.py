@@ -436,3 +436,52 @@ def test_a_fresh_worker_per_batch_when_asked(tmp_path, fresh):
     pids = set().union(*pids_by_part.values())
     # the CST extract asks for it: a process per batch; otherwise the pool's two processes serve all
     assert len(pids) == (6 if fresh else 2) or (not fresh and len(pids) == 1)
+
+
+def test_repaired_strings_agree_with_the_repaired_json_text():
+    from syntaxlake_extract.harness import repaired_strings, valid_json_text
+
+    row = {"docstring": "bad \udc80 and \ud800 end", "pair": "\ud83d\ude00", "astral": "\U0001f600",
+           "nested": [{"v": ("\udfff", 1, None)}, "ok"], "n": 3}
+    expected = json.loads(valid_json_text(json.dumps(row, ensure_ascii=True)))
+    repaired = repaired_strings(row)
+    assert json.loads(json.dumps(repaired)) == expected
+    assert repaired["nested"][0]["v"] == ("\\udfff", 1, None)  # containers keep their type
+    assert repaired["pair"] == repaired["astral"] == "\U0001f600"
+    clean = {"a": ["x", {"b": "\U0001f600"}], "c": 1}
+    assert repaired_strings(clean) is clean  # nothing to repair: the very same object
+
+
+_LEFT_BEHIND = []
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def _row_leaving_a_cycle(rel, data, fid, repo, digest):
+    import gc
+    import weakref
+
+    # what this process's earlier files left behind and is still alive
+    alive = sum(1 for ref in _LEFT_BEHIND if ref() is not None)
+    cycle = _Cycle()
+    _LEFT_BEHIND.append(weakref.ref(cycle))
+    del cycle
+    return {"path": rel, "alive": alive, "gc": gc.isenabled(), "errors": []}
+
+
+@pytest.mark.parametrize("collect", [False, True])
+def test_cyclic_garbage_is_collected_after_each_file_when_asked(tmp_path, collect):
+    source = tmp_path / "src"
+    for i in range(4):
+        write(str(source / f"m{i}.py"), b"x = 1\n")
+    out = tmp_path / "out"
+    _LEFT_BEHIND.clear()
+    harness.run("ast", str(source), str(out), _row_leaving_a_cycle, harness.generic_error_row,
+                workers=1, batch_files=4, collect_after_file=collect)
+    _, rows = read_parts(str(out))
+    assert [row["gc"] for row in rows] == [False] * 4  # the collector stays off while a batch runs
+    # without the collection each file's cycle waits for the batch's end
+    assert [row["alive"] for row in rows] == ([0, 0, 0, 0] if collect else [0, 1, 2, 3])

@@ -133,6 +133,9 @@ def main(argv=None) -> int:
             staging=args.staging,
             schema=args.schema,
             columnar_fn=columnar_fn,
+            # LibCST rows are ColumnarRows; their metadata's garbage is cyclic
+            columnar_repairable=args.kind == "cst",
+            collect_after_file=args.kind == "cst",
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

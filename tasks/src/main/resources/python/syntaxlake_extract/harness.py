@@ -86,13 +86,19 @@ class EncodedRow(namedtuple("EncodedRow", ["chunks", "error_count", "columns"], 
 class ColumnarRow(namedtuple("ColumnarRow", ["row", "columns"])):
     """A row as a dict whose biggest lists are kept as columns.
 
-    ``columns`` (e.g. ``cst_columns.CstColumns``) has ``names`` (the row's fields it holds,
-    empty lists in ``row``), ``arrow(*types)`` (their one-row pyarrow arrays, given the fields'
-    types in ``names`` order) and ``rows()`` (their lists, for JSON text). Arrow staging takes
-    the arrays; NDJSON staging and a failed Arrow write fall back to the dict.
+    ``columns`` (e.g. ``cst_columns.CstColumns``) holds no text taken from the source (node
+    kinds and slot names only), so no lone surrogate can be in it, and has ``names`` (the row's
+    fields it holds, empty lists in ``row``), ``arrow(*types)`` (their one-row pyarrow arrays,
+    given the fields' types in ``names`` order) and ``rows()`` (their lists, for JSON text).
+    Arrow staging takes the arrays; NDJSON staging and a failed Arrow write fall back to the dict.
     """
 
     __slots__ = ()
+
+    def repaired(self) -> "ColumnarRow":
+        """This row with its dict's strings repaired (:func:`repaired_strings`); the columns
+        hold no text taken from the source, so they need no repair."""
+        return ColumnarRow(repaired_strings(self.row), self.columns)
 
     def as_dict(self) -> dict:
         row = self.row
@@ -182,6 +188,26 @@ def valid_json_text(text: str) -> str:
         return text
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def repaired_strings(value):
+    """``value`` (a row's dicts, lists and scalars) with every str that holds a surrogate as
+    JSON text would carry it through :func:`valid_json_text`: a lone one as the six characters
+    ``\\udc80``, a high + low pair as the astral character. Returns ``value`` itself when no
+    str in it needs to change."""
+    if value.__class__ is str:
+        if not _has_surrogates(value):
+            return value
+        return json.loads(valid_json_text(_encode(value)))
+    if value.__class__ is dict:
+        items = {key: repaired_strings(item) for key, item in value.items()}
+        changed = any(items[key] is not item for key, item in value.items())
+        return items if changed else value
+    if value.__class__ in (list, tuple):
+        items = [repaired_strings(item) for item in value]
+        changed = any(new is not old for new, old in zip(items, value))
+        return value.__class__(items) if changed else value
+    return value
 
 
 def generic_error_row(rel_path, file_id, repo, error_type, message, errors_key="parse_errors"):
@@ -313,10 +339,11 @@ _CTX = None
 def _init_worker(ctx) -> None:
     global _CTX
     _CTX = ctx
-    # AST / CST trees are acyclic: reference counting frees them.  The cyclic
+    # AST and CST trees are acyclic: reference counting frees them.  The cyclic
     # collector would otherwise run thousands of times per file while the
-    # parser allocates; we collect explicitly after every batch instead
-    # (cheap: everything alive at start-up is frozen out of its reach).
+    # parser allocates; we collect explicitly after every batch instead, or
+    # after every file when its garbage holds cycles (``collect_after_file``;
+    # cheap: everything alive at start-up is frozen out of its reach).
     gc.disable()
     gc.freeze()
 
@@ -458,7 +485,8 @@ def _native_part_writer():
 def _process_batch(numbered) -> dict:
     """Process one ``(part_name, batch of (rel_path, preset_error))``; write that part file."""
     name, batch = numbered
-    root, out_dir, row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key, staging, schema = _CTX
+    (root, out_dir, row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key, staging, schema,
+     columnar_repairable, collect_after_file) = _CTX
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
@@ -481,8 +509,9 @@ def _process_batch(numbered) -> dict:
                 nbytes += len(data)
                 checked = checked or may_hold_lone_surrogates(data)
                 digest = sha256(data).hexdigest()
-                # columns only where no JSON text must be repaired (see valid_json_text)
-                build = columnar_fn if columnar_fn is not None and not checked else row_fn
+                # columns only where no JSON text must be repaired (see valid_json_text), or
+                # where the rows are ColumnarRows, whose strings are repaired below
+                build = columnar_fn if columnar_fn is not None and (columnar_repairable or not checked) else row_fn
                 try:
                     row = build(rel, data, fid, repo, digest)
                 except Exception as exc:  # a bug or resource failure in the builder
@@ -493,6 +522,9 @@ def _process_batch(numbered) -> dict:
                 row = err_fn(rel, fid, repo, err[0], err[1])
             row_columns = None  # a ColumnarRow's columns, taken apart from its dict
             if row.__class__ is ColumnarRow:
+                if checked:
+                    row = row.repaired()
+                    checked = False  # nothing left to repair
                 row, row_columns = row
             if row.__class__ is EncodedRow:
                 chunks, nerr, columns = row
@@ -528,6 +560,8 @@ def _process_batch(numbered) -> dict:
                     row = None
             chunks = columns = None
             rows += 1
+            if collect_after_file:
+                gc.collect()
             if nerr:
                 error_rows += nerr
                 error_files += 1
@@ -576,6 +610,8 @@ def run(
     staging: str = NDJSON,
     schema: str | None = None,
     columnar_fn=None,
+    columnar_repairable: bool = False,
+    collect_after_file: bool = False,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -593,7 +629,12 @@ def run(
     :data:`NDJSON` or :data:`ARROW`; Arrow needs ``schema``, the path of an Arrow IPC stream file
     holding the dataset's schema. ``columnar_fn``, a row builder like ``row_fn`` that may return
     an :class:`EncodedRow` with ``columns`` or a :class:`ColumnarRow`, replaces ``row_fn`` wherever
-    the file's strings need no repair (no lone surrogates possible).
+    the file's strings need no repair (no lone surrogates possible), and for every file when
+    ``columnar_repairable``: it returns ColumnarRows, whose strings are repaired in place of the
+    JSON text's (the dicts and text of a big LibCST row took twice the memory of its columns).
+    ``collect_after_file`` runs the cyclic garbage collector after each file, for builders whose
+    garbage holds reference cycles (LibCST's metadata: scopes, assignments and accesses point at
+    each other), which would otherwise pile up until the batch ends.
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -627,7 +668,7 @@ def run(
     if staging != ARROW:
         columnar_fn = None
     ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key,
-           staging, schema)
+           staging, schema, columnar_repairable, collect_after_file)
     consecutive = list(_batches(items, batch_files))
     # one width for every name of the run, so name order is batch order is path order
     width = max(5, len(str(len(consecutive) - 1)))
