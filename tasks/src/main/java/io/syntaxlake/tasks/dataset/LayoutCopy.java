@@ -5,11 +5,15 @@ import static io.syntaxlake.engine.SqlIdentifiers.quote;
 
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.contract.DatasetContract;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
@@ -27,13 +31,24 @@ import org.apache.arrow.vector.types.pojo.Field;
  * JSON, and decoding 16 such rows at once peaked at 1.7 GB, one at a time at 1.0 GB). Those two
  * settings are changed on the session for the COPY alone and restored after it; nothing else may
  * plan on the session meanwhile (a run's materialize step has its session to itself).
+ *
+ * <p>A source in layout order whose rows all share one partition (the extractor's staging: one
+ * repository) is written straight into that partition's directory, without PARTITIONED BY:
+ * DataFusion's hive writer copies every batch ({@code take}) to split it by partition, and a copy
+ * of a 35 MB LibCST row is memory the main job does not have. The files and their rows are the
+ * same; only the file names differ.
  */
 public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
                          boolean sourceInLayoutOrder) {
     /** The settings of a copy in source order: one ordered stream, one file row per batch. */
     static final Map<String, String> STREAMING = Map.of(
             "datafusion.execution.target_partitions", "1",
-            "datafusion.execution.batch_size", "1");
+            "datafusion.execution.batch_size", "1",
+            // an unpartitioned write is one file of consecutive rows, not four written in turns
+            "datafusion.execution.minimum_parallel_output_files", "1");
+
+    /** Partition values that are their own directory name: what the hive writer would write. */
+    private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
     /** A COPY that sorts its source into the layout's order. */
     public static LayoutCopy sorting(DatasetContract contract, DatasetContract.Layout layout, String sourceTable) {
@@ -59,9 +74,57 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
                 + " STORED AS PARQUET" + partitions + TableOptions.sql(TableOptions.writeOptions(contract));
     }
 
+    /**
+     * The statement that writes the rows of the one partition {@code directory} (e.g.
+     * {@code repo=cpython}) under {@code targetUrl}, without the partition columns, as the hive
+     * writer would.
+     */
+    String onePartitionStatement(String targetUrl, String directory) {
+        List<String> columns = contract.schema().getFields().stream().map(Field::getName)
+                .filter(name -> !layout.partitionBy().contains(name)).toList();
+        String base = targetUrl.endsWith("/") ? targetUrl : targetUrl + "/";
+        return "COPY (SELECT " + columnList(columns) + " FROM " + quote(sourceTable) + ") TO "
+                + literal(base + directory + "/") + " STORED AS PARQUET"
+                + TableOptions.sql(TableOptions.writeOptions(contract));
+    }
+
     /** Writes the files under {@code targetUrl}; returns the rows written. */
     public long run(EngineSession session, String targetUrl) {
-        return readingSource(session, () -> rowsOf(session, statement(targetUrl)));
+        return readingSource(session, () -> rowsOf(session, onePartition(session)
+                .map(directory -> onePartitionStatement(targetUrl, directory))
+                .orElseGet(() -> statement(targetUrl))));
+    }
+
+    /**
+     * The directory of the only partition of a source in layout order, when every row has the
+     * same non-null, plain text value in each partition column; empty otherwise (and for an
+     * empty source). One aggregate over the partition columns alone decides.
+     */
+    Optional<String> onePartition(EngineSession session) {
+        List<String> partitions = layout.partitionBy();
+        boolean textOnly = partitions.stream()
+                .allMatch(c -> contract.schema().findField(c).getType() instanceof ArrowType.Utf8);
+        if (!sourceInLayoutOrder || partitions.isEmpty() || !textOnly) {
+            return Optional.empty();
+        }
+        String aggregates = partitions.stream()
+                .map(c -> "count(" + quote(c) + "), min(" + quote(c) + "), max(" + quote(c) + ")")
+                .collect(Collectors.joining(", "));
+        List<Object> row = session.collect("SELECT count(*), " + aggregates + " FROM " + quote(sourceTable))
+                .rows().get(0);
+        long rows = ((Number) row.get(0)).longValue();
+        List<String> directories = new ArrayList<>();
+        for (int i = 0; i < partitions.size(); i++) {
+            long nonNull = ((Number) row.get(1 + 3 * i)).longValue();
+            Object min = row.get(2 + 3 * i);
+            Object max = row.get(3 + 3 * i);
+            if (rows == 0 || nonNull != rows || min == null || !min.equals(max)
+                    || !PLAIN_VALUE.matcher(min.toString()).matches()) {
+                return Optional.empty();
+            }
+            directories.add(partitions.get(i) + "=" + min);
+        }
+        return Optional.of(String.join("/", directories));
     }
 
     /**

@@ -15,6 +15,9 @@ import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +78,57 @@ class LayoutCopyTest {
             assertEquals((long) FILES, session.collect("SELECT count(DISTINCT path) FROM copied").single());
             assertEquals(0L, session.collect("SELECT count(*) FROM (SELECT path, lag(path) OVER () AS before FROM copied)"
                     + " WHERE before > path").single(), "each row's path sorts after the one before it");
+        }
+    }
+
+    @Test
+    void aSourceOfOnePartitionIsWrittenIntoItsDirectoryWithTheRowsThePartitionedCopyWrites() throws Exception {
+        LayoutCopy copy = LayoutCopy.inSourceOrder(CONTRACT, CONTRACT.table().layout(), "staging");
+        String direct = tmp.resolve("direct").toUri() + "/";
+        String hive = tmp.resolve("hive").toUri() + "/";
+        try (EngineSession session = session()) {
+            assertEquals(Optional.of("repo=fixture"), copy.onePartition(session));
+            assertEquals(FILES, copy.run(session, direct));
+            copy.readingSource(session, () -> session.collect(copy.statement(hive)));
+            try (var files = Files.list(tmp.resolve("direct"))) {
+                assertEquals(List.of("repo=fixture"), files.map(f -> f.getFileName().toString()).toList());
+            }
+            try (var files = Files.list(tmp.resolve("direct/repo=fixture"))) {
+                assertEquals(1L, files.count(), "one file of consecutive rows");
+            }
+            session.execute("SET datafusion.execution.target_partitions = 1");
+            for (String table : new String[] {"direct", "hive"}) {
+                session.execute("CREATE EXTERNAL TABLE " + table + " STORED AS PARQUET PARTITIONED BY (repo) LOCATION "
+                        + SqlIdentifiers.literal(table.equals("direct") ? direct : hive));
+            }
+            String columns = LayoutCopy.columnList(CONTRACT.schema().getFields().stream()
+                    .map(Field::getName).toList());
+            for (String[] pair : new String[][] {{"direct", "hive"}, {"hive", "direct"}}) {
+                assertEquals(0L, session.collect("SELECT count(*) FROM (SELECT " + columns + " FROM " + pair[0]
+                        + " EXCEPT ALL SELECT " + columns + " FROM " + pair[1] + ")").single(), pair[0] + " - " + pair[1]);
+            }
+            assertEquals((long) FILES, session.collect("SELECT count(*) FROM direct WHERE repo = 'fixture'").single());
+            assertEquals(0L, session.collect("SELECT count(*) FROM (SELECT path, lag(path) OVER () AS before FROM direct)"
+                    + " WHERE before > path").single(), "the rows keep the source's order");
+        }
+    }
+
+    @Test
+    void sourcesOfSeveralPartitionsOrOfValuesThatAreNoPlainNameKeepThePartitionedCopy() {
+        LayoutCopy copy = LayoutCopy.inSourceOrder(CONTRACT, CONTRACT.table().layout(), "mixed");
+        try (EngineSession session = session()) {
+            String columns = LayoutCopy.columnList(CONTRACT.schema().getFields().stream()
+                    .map(Field::getName).filter(name -> !name.equals("repo")).toList());
+            // two repositories; a value that is a path, a parent directory; a null
+            for (String repos : new String[] {"('a'), ('b')", "('a/b')", "('..')", "(CAST(NULL AS VARCHAR))"}) {
+                session.execute("DROP VIEW IF EXISTS mixed");
+                session.execute("CREATE VIEW mixed AS SELECT r.column1 AS repo, " + columns
+                        + " FROM staging CROSS JOIN (VALUES " + repos + ") AS r");
+                assertEquals(Optional.empty(), copy.onePartition(session), repos);
+            }
+            assertEquals(Optional.empty(),
+                    LayoutCopy.sorting(CONTRACT, CONTRACT.table().layout(), "staging").onePartition(session),
+                    "a sorting copy keeps its ORDER BY and partitions");
         }
     }
 
