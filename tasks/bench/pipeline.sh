@@ -104,10 +104,10 @@ for pipeline, tree in dict.fromkeys((r["pipeline"], r["tree"]) for r in rows):
     rss = statistics.median(r["peak_rss_mib"] for r in mine)
     detail = ", ".join(f"{t} {s:.1f}" for t, s in tasks.items())
     if pipeline == "ast":
-        verdict = f"median peer {peer:.1f} s, ast-pipeline {ours:.1f} s (ratio {ours / peer:.2f}"
+        verdict = f"median peer {peer:.1f} s, ast-pipeline {ours:.1f} s (ratio {ours / peer:.2f}; "
     else:
         extract = statistics.median(r["tasks_s"].get("extract", 0.0) for r in mine)
         verdict = (f"median LibCST floor {peer:.1f} s, extract {extract:.1f} s (ratio {extract / peer:.2f}); "
                    f"cst-pipeline {ours:.1f} s (")
-    print(f"{pipeline} {tree}: {mine[0]['files']} files, {len(mine)} rounds; {verdict}; {detail}; peak RSS {rss:.0f} MiB)")
+    print(f"{pipeline} {tree}: {mine[0]['files']} files, {len(mine)} rounds; {verdict}{detail}; peak RSS {rss:.0f} MiB)")
 PY

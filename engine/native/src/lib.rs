@@ -5,6 +5,7 @@
 //! opaque `jlong` handles that the Java side owns and closes exactly once; result batches cross
 //! through the Arrow C Stream interface, never row by row.
 
+mod allocator;
 mod errors;
 mod expiring_listing;
 mod exports;
@@ -18,11 +19,13 @@ mod result_stream;
 mod runtime;
 mod session;
 
-/// Every allocation of the bridge (DataFusion, Arrow, Parquet) goes to mimalloc, not glibc's
-/// malloc. Encoding nested Parquet row groups allocates and frees buffers of every size on
-/// several threads; glibc's arenas keep that heap, fragmented. Copying the standard library's
-/// LibCST staging to Parquet took 11.1 s and peaked at 725 MB with glibc, 8.5 s and 650-685 MB
-/// with mimalloc (see docs/performance.md). Memory that crosses to Java (Arrow C data) comes back
-/// through its release callback, so the allocator that made it frees it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The JVM calls this once, when it loads the library: before any session exists, the allocator
+/// is told how to hand memory back (see [`allocator`]).
+#[unsafe(no_mangle)]
+pub extern "system" fn JNI_OnLoad(
+    _vm: *mut jni::sys::JavaVM,
+    _reserved: *mut std::ffi::c_void,
+) -> jni::sys::jint {
+    allocator::return_freed_memory_at_once();
+    jni::sys::JNI_VERSION_1_8
+}
