@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"files larger than this are not read (default {DEFAULT_MAX_BYTES})")
         p.add_argument("--progress", action="store_true",
                        help="print a progress line on stdout after every batch")
+        p.add_argument("--known", default=None, metavar="FILE",
+                       help="Arrow IPC file of the sources a table already holds (path, file_sha256; size and "
+                            "mtime_ns as a fast pre-check): only added and changed files are extracted")
+        p.add_argument("--index-out", default=None, metavar="FILE",
+                       help="write the run's source index (every file's path, size, mtime_ns, file_sha256 and "
+                            "status: added, changed, unchanged, deleted) as an Arrow IPC file")
         p.add_argument("--batch-files", type=_positive_int, default=DEFAULT_BATCH_FILES, metavar="N",
                        help=f"files per batch / part file (default {DEFAULT_BATCH_FILES})")
     return parser
@@ -136,6 +142,8 @@ def main(argv=None) -> int:
             # LibCST rows are ColumnarRows; their metadata's garbage is cyclic
             columnar_repairable=args.kind == "cst",
             collect_after_file=args.kind == "cst",
+            known=args.known,
+            index_out=args.index_out,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

@@ -43,7 +43,9 @@ import sys
 import time
 from collections import namedtuple
 
+from . import sources
 from .ids import file_id as make_file_id
+from .sources import stored_path
 
 __all__ = [
     "ColumnarRow",
@@ -490,6 +492,7 @@ def _process_batch(numbered) -> dict:
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
+    digests = {}  # the file_sha256 of every row, for the source index
     sha256 = hashlib.sha256
     repo_surrogates = _has_surrogates(repo)
     part = _PARTS[staging](tmp, schema)
@@ -499,6 +502,7 @@ def _process_batch(numbered) -> dict:
             files += 1
             fid = make_file_id(rel, repo)
             row = None
+            digest = None
             if preset is not None:
                 err = preset
             else:
@@ -520,6 +524,7 @@ def _process_batch(numbered) -> dict:
                 del data
             if row is None:
                 row = err_fn(rel, fid, repo, err[0], err[1])
+                digest = None  # an error row holds no digest
             row_columns = None  # a ColumnarRow's columns, taken apart from its dict
             if row.__class__ is ColumnarRow:
                 if checked:
@@ -555,10 +560,12 @@ def _process_batch(numbered) -> dict:
                 except ValueError as exc:  # Arrow staging: the row does not fit the contract's schema
                     row = err_fn(rel, fid, repo, "SchemaMismatchError",
                                  f"{rel}: the row does not fit the dataset's Arrow schema: {exc}")
+                    digest = None
                     nerr = len(row.get(errors_key) or ())
                     write_row((valid_json_text(_encode(row)),), None)
                     row = None
             chunks = columns = None
+            digests[stored_path(rel)] = digest
             rows += 1
             if collect_after_file:
                 gc.collect()
@@ -579,6 +586,7 @@ def _process_batch(numbered) -> dict:
         "bytes": nbytes,
         "parts": 1,
         "staging_bytes": os.stat(final).st_size,
+        "digests": digests,
     }
 
 
@@ -612,6 +620,8 @@ def run(
     columnar_fn=None,
     columnar_repairable: bool = False,
     collect_after_file: bool = False,
+    known: str | None = None,
+    index_out: str | None = None,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -635,6 +645,10 @@ def run(
     ``collect_after_file`` runs the cyclic garbage collector after each file, for builders whose
     garbage holds reference cycles (LibCST's metadata: scopes, assignments and accesses point at
     each other), which would otherwise pile up until the batch ends.
+    ``known``, the path of the sources a table already holds (see :mod:`.sources`), limits the
+    extraction to added and changed files; ``index_out`` is where the run's source index goes.
+    With either, the summary counts the files ``added``, ``changed``, ``unchanged`` and
+    ``deleted``; ``files`` counts the extracted ones only.
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -665,6 +679,14 @@ def run(
             "use an empty output directory"
         )
     items = discover(source, excludes)
+    entries = None
+    if known is not None or index_out is not None:
+        try:  # before any work: an index that cannot be written would lose the run
+            sources.require_pyarrow()
+            known_sources = sources.read_known(known) if known is not None else None
+        except sources.SourcesError as exc:
+            raise HarnessError(str(exc)) from None
+        items, entries = sources.plan(os.path.abspath(source), items, known_sources, max_bytes)
     if staging != ARROW:
         columnar_fn = None
     ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key,
@@ -693,10 +715,12 @@ def run(
 
         batches.sort(key=weight, reverse=True)
     totals = {"files": 0, "rows": 0, "error_rows": 0, "error_files": 0, "bytes": 0, "parts": 0, "staging_bytes": 0}
+    digests = {}
 
     def add(stats):
         for k in totals:
             totals[k] += stats[k]
+        digests.update(stats["digests"])
         if progress is not None:
             progress(totals["files"], len(items))
 
@@ -726,7 +750,7 @@ def run(
                 add(stats)
             pool.close()
             pool.join()
-    return {
+    summary = {
         "kind": kind,
         "files": totals["files"],
         "rows": totals["rows"],
@@ -738,6 +762,11 @@ def run(
         "staging": staging,
         "staging_bytes": totals["staging_bytes"],
     }
+    if entries is not None:
+        if index_out is not None:
+            sources.write_index(index_out, entries, digests)
+        summary.update(sources.counts(entries))
+    return summary
 
 
 def print_progress(done: int, total: int, stream=None) -> None:

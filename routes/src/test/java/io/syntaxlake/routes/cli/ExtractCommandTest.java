@@ -49,6 +49,25 @@ class ExtractCommandTest {
     }
 
     @Test
+    void theIndexOfOneRunMakesTheNextExtractOnlyWhatChanged(QuarkusMainLauncher launcher, @TempDir Path tmp)
+            throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(source.resolve("a.py"), "x = 1\n");
+        Files.writeString(source.resolve("b.py"), "y = 2\n");
+        LaunchResult first = launcher.launch("extract", "ast", "--source", source.toString(),
+                "--out", tmp.resolve("first").toString(), "--index", tmp.resolve("first.arrow").toString());
+        assertEquals(0, first.exitCode(), first.getErrorOutput());
+        assertTrue(first.getOutput().contains("sources: 2 added, 0 changed, 0 unchanged, 0 deleted"), first.getOutput());
+        Files.writeString(source.resolve("b.py"), "y = 3  # edited\n");
+        Files.writeString(source.resolve("c.py"), "z = 4\n");
+        LaunchResult second = launcher.launch("extract", "ast", "--source", source.toString(),
+                "--out", tmp.resolve("second").toString(), "--known", tmp.resolve("first.arrow").toString());
+        assertEquals(0, second.exitCode(), second.getErrorOutput());
+        assertTrue(second.getOutput().startsWith("ast_files_v1: 2 files, 2 rows"), second.getOutput());
+        assertTrue(second.getOutput().contains("sources: 1 added, 1 changed, 1 unchanged, 0 deleted"), second.getOutput());
+    }
+
+    @Test
     void aMissingSourceFailsWithItsName(QuarkusMainLauncher launcher, @TempDir Path tmp) {
         LaunchResult result = launcher.launch("extract", "ast", "--source", tmp.resolve("absent").toString(),
                 "--out", tmp.resolve("out").toString());

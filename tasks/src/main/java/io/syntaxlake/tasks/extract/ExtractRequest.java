@@ -9,9 +9,14 @@ import java.util.Optional;
  * What to extract: every {@code *.py} under {@code source} (minus the exclude globs, matched
  * against repo-relative paths) into part files under {@code output} (Arrow IPC unless
  * {@code staging} says NDJSON), which is replaced as a whole when the extraction succeeds.
+ * {@code known}, an Arrow IPC file of the sources a table already holds ({@code path},
+ * {@code file_sha256}; {@code size} and {@code mtime_ns} as a fast pre-check, as a source index
+ * has them), limits the extraction to added and changed files; {@code index} is where the run's
+ * source index goes (every file's path, size, mtime_ns, file_sha256 and status).
  */
 public record ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
-                             int workers, long maxFileBytes, String python, StagingFormat staging) {
+                             int workers, long maxFileBytes, String python, StagingFormat staging,
+                             Optional<Path> known, Optional<Path> index) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 50_000_000L;
 
@@ -20,6 +25,14 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(staging, "staging");
+        Objects.requireNonNull(known, "known");
+        Objects.requireNonNull(index, "index");
+        index.ifPresent(file -> {
+            if (file.toAbsolutePath().normalize().startsWith(output.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("the source index " + file + " must not be inside the output directory "
+                        + output + ", which an extraction replaces whole");
+            }
+        });
         excludes = List.copyOf(excludes);
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
@@ -27,6 +40,13 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
         if (maxFileBytes < 0) {
             throw new IllegalArgumentException("maxFileBytes must not be negative, got " + maxFileBytes);
         }
+    }
+
+    /** A request that extracts every file and writes no source index. */
+    public ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
+                          int workers, long maxFileBytes, String python, StagingFormat staging) {
+        this(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging, Optional.empty(),
+                Optional.empty());
     }
 
     /** Defaults: all cores, 50 MB per file, the interpreter of {@code $SYNTAXLAKE_PYTHON} or python3. */
@@ -37,22 +57,39 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
     }
 
     public ExtractRequest withRepo(String name) {
-        return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes, python, staging);
+        return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes,
+                python, staging, known, index);
     }
 
     public ExtractRequest withExcludes(List<String> globs) {
-        return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes, python, staging);
+        return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes,
+                python, staging, known, index);
     }
 
     public ExtractRequest withWorkers(int count) {
-        return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes, python, staging);
+        return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes,
+                python, staging, known, index);
     }
 
     public ExtractRequest withMaxFileBytes(long bytes) {
-        return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes, python, staging);
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes,
+                python, staging, known, index);
     }
 
     public ExtractRequest withStaging(StagingFormat format) {
-        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, format);
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes,
+                python, format, known, index);
+    }
+
+    /** Extracts only the files that are not among the {@code sources} already known, or differ from them. */
+    public ExtractRequest withKnownSources(Path sources) {
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging,
+                Optional.of(sources), index);
+    }
+
+    /** Writes the run's source index to {@code file}. */
+    public ExtractRequest withSourceIndex(Path file) {
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging,
+                known, Optional.of(file));
     }
 }

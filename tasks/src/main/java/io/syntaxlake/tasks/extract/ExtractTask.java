@@ -57,7 +57,7 @@ public final class ExtractTask {
                         summary.path("rows").asLong(), summary.path("error_rows").asLong(),
                         summary.path("error_files").asLong(), summary.path("bytes").asLong(),
                         summary.path("parts").asInt(), request.staging(), summary.path("staging_bytes").asLong(),
-                        summary.path("seconds").asDouble());
+                        summary.path("seconds").asDouble(), SourceChanges.of(summary));
             } finally {
                 Files.deleteIfExists(log);
                 Files.deleteIfExists(schema);
@@ -80,6 +80,8 @@ public final class ExtractTask {
             command.addAll(List.of("--schema", schema.toString()));
         }
         request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
+        request.known().ifPresent(known -> command.addAll(List.of("--known", known.toAbsolutePath().toString())));
+        request.index().ifPresent(index -> command.addAll(List.of("--index-out", index.toAbsolutePath().toString())));
         for (String glob : request.excludes()) {
             command.addAll(List.of("--exclude", glob));
         }

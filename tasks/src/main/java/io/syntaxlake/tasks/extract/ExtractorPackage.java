@@ -18,7 +18,7 @@ final class ExtractorPackage {
     static final String PACKAGE = "syntaxlake_extract";
     private static final List<String> MODULES =
             List.of("__init__.py", "__main__.py", "harness.py", "ids.py", "ast_rows.py", "cst_rows.py",
-                    "cst_columns.py");
+                    "cst_columns.py", "sources.py");
     private static final String NATIVE_WALKER = "_native_walk.abi3.so";
 
     private static Path root;

@@ -12,9 +12,11 @@ import io.syntaxlake.engine.contract.DatasetContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,59 @@ class ExtractTaskTest {
         Files.writeString(src.resolve("skipped_by_glob.py"), "y = 2\n");
         Files.createSymbolicLink(src.resolve("loop"), src);
         return root.resolve("src");
+    }
+
+    /** The fixture tree's request, into {@code out}: error rows of every kind, one file above the size limit. */
+    private static ExtractRequest fixtureRequest(Path source, Path out) {
+        return ExtractRequest.of(ExtractKind.AST, source, out).withRepo("fixture").withMaxFileBytes(10_000).withWorkers(2);
+    }
+
+    private static List<Object> stagedPaths(EngineSession session, ExtractResult result, String table) {
+        session.registerListingTable(result.stagingTable(table, ContractLoader.load("ast_files_v1")));
+        return session.collect("SELECT path FROM " + table + " ORDER BY path").column("path");
+    }
+
+    @Test
+    void aRunGivenTheTablesSourcesExtractsOnlyWhatChanged(@TempDir Path tmp) throws Exception {
+        Path source = fixtureTree(tmp);
+        ExtractResult first = new ExtractTask().run(fixtureRequest(source, tmp.resolve("staging/first"))
+                .withSourceIndex(tmp.resolve("first-index.arrow")));
+        assertEquals(Optional.of(new SourceChanges(first.files(), 0, 0, 0)), first.changes());
+        Path known = tmp.resolve("known.arrow");
+        try (EngineSession session = EngineSession.open()) {
+            assertEquals(first.files(), stagedPaths(session, first, "first").size());
+            // what a table holds: its paths and digests, written by the engine as an Arrow IPC file
+            session.collect("COPY (SELECT path, file_sha256 FROM first) TO "
+                    + SqlIdentifiers.literal(known.toUri().toString()) + " STORED AS ARROW");
+            List<Object> noDigest = session.collect("SELECT path FROM first WHERE file_sha256 IS NULL ORDER BY path")
+                    .column("path");
+            assertTrue(noDigest.contains("pkg/too_big.py"), noDigest.toString());
+
+            Files.writeString(source.resolve("pkg/good.py"), "\nEDITED = 1\n", StandardOpenOption.APPEND);
+            Files.delete(source.resolve("pkg/crlf_bom.py"));
+            ExtractResult second = new ExtractTask().run(fixtureRequest(source, tmp.resolve("staging/second"))
+                    .withKnownSources(known).withSourceIndex(tmp.resolve("second-index.arrow")));
+            // error rows without a digest (the file above the limit, the symlink loop) are made again
+            int again = noDigest.size();
+            assertEquals(new SourceChanges(0, 1 + again, first.files() - 2 - again, 1), second.changes().orElseThrow());
+            List<Object> expected = new java.util.ArrayList<>(noDigest);
+            expected.add("pkg/good.py");
+            expected.sort(java.util.Comparator.comparing(Object::toString));
+            assertEquals(expected, stagedPaths(session, second, "second"));
+            assertEquals(second.files(), expected.size());
+
+            // the run's own index as the next run's known sources: nothing changed, nothing is read
+            ExtractResult third = new ExtractTask().run(fixtureRequest(source, tmp.resolve("staging/third"))
+                    .withKnownSources(tmp.resolve("second-index.arrow")));
+            assertEquals(new SourceChanges(0, again, first.files() - 1 - again, 0), third.changes().orElseThrow());
+        }
+    }
+
+    @Test
+    void theSourceIndexMustNotBeInsideTheReplacedOutput(@TempDir Path tmp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                fixtureRequest(tmp, tmp.resolve("out")).withSourceIndex(tmp.resolve("out/index.arrow")));
+        assertTrue(e.getMessage().contains("out/index.arrow"), e.getMessage());
     }
 
     @Test
