@@ -55,7 +55,10 @@ def _pyarrow():
         import pyarrow
         import pyarrow.ipc  # noqa: F401
     except ImportError as exc:  # pragma: no cover - the extractor's environment installs it
-        raise SourcesError(f"source indexes need pyarrow, which cannot be imported: {exc}") from None
+        raise SourcesError(
+            f"source indexes need pyarrow, which cannot be imported: {exc}; install it for this interpreter, or run "
+            "with the one deploy/local/python-env.sh sets up (SYNTAXLAKE_PYTHON)"
+        ) from None
     return pyarrow
 
 
