@@ -78,6 +78,7 @@ public class ExtractCommand implements Callable<Integer> {
                     result.kind().dataset(), result.files(), result.rows(), result.errorRows(), result.errorFiles(),
                     result.bytes(), result.parts(), result.staging().option(), result.stagingBytes(), result.seconds(),
                     result.output());
+            result.revision().ifPresent(r -> System.out.printf("revision: %s%s%n", r.commit(), r.dirty() ? " (dirty)" : ""));
             result.changes().ifPresent(c -> System.out.printf("sources: %d added, %d changed, %d unchanged, %d deleted%n",
                     c.added(), c.changed(), c.unchanged(), c.deleted()));
             return 0;

@@ -106,7 +106,18 @@ public final class DatasetPipeline {
         payload.put("staging_format", result.staging().option());
         payload.put("staging_bytes", result.stagingBytes());
         payload.put("extractor_seconds", result.seconds());
+        payload.put("source_revision", revisionOf(result));
         return List.of(Artifact.of(artifactName("extract"), contract, payload));
+    }
+
+    /** The source's git commit and whether its tree was dirty; null outside a git work tree. */
+    private static Map<String, Object> revisionOf(ExtractResult result) {
+        return result.revision().map(r -> {
+            Map<String, Object> revision = new LinkedHashMap<>();
+            revision.put("commit", r.commit());
+            revision.put("dirty", r.dirty());
+            return revision;
+        }).orElse(null);
     }
 
     private List<Artifact> register(RunContext run) {
@@ -195,6 +206,7 @@ public final class DatasetPipeline {
         payload.put("source_files", extracted.files());
         payload.put("error_rows", extracted.errorRows());
         payload.put("error_files", extracted.errorFiles());
+        payload.put("source_revision", revisionOf(extracted));
         payload.put("views", run.get(VIEWS).stream().map(DatasetViews.View::name).toList());
         payload.put("schema_identity_hash", contract.identityHash());
         return List.of(Artifact.of(artifactName("publish"), contract, payload));

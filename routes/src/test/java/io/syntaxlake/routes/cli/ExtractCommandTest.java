@@ -1,6 +1,7 @@
 package io.syntaxlake.routes.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,7 @@ class ExtractCommandTest {
                 "--out", tmp.resolve("first").toString(), "--index", tmp.resolve("first.arrow").toString());
         assertEquals(0, first.exitCode(), first.getErrorOutput());
         assertTrue(first.getOutput().contains("sources: 2 added, 0 changed, 0 unchanged, 0 deleted"), first.getOutput());
+        assertFalse(first.getOutput().contains("revision:"), "not a git work tree: " + first.getOutput());
         Files.writeString(source.resolve("b.py"), "y = 3  # edited\n");
         Files.writeString(source.resolve("c.py"), "z = 4\n");
         LaunchResult second = launcher.launch("extract", "ast", "--source", source.toString(),

@@ -1,6 +1,7 @@
 package io.syntaxlake.routes.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,12 +25,27 @@ class RunAndManifestCommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static String git(Path dir, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=test",
+                "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+        return output.strip();
+    }
+
     @Test
     void aRunIsListedWithItsTasksAndArtifacts(QuarkusMainLauncher launcher, @TempDir Path tmp) throws Exception {
         Path source = Files.createDirectories(tmp.resolve("src/pkg"));
         Files.writeString(source.resolve("ok.py"), "def f():\n    return 1\n");
         Files.writeString(source.resolve("broken.py"), "def (:\n");
         String lake = tmp.resolve("lake").toString();
+        // the source is a git work tree: the run records its commit
+        git(tmp.resolve("src"), "init", "-q");
+        git(tmp.resolve("src"), "add", ".");
+        git(tmp.resolve("src"), "commit", "-q", "-m", "fixture");
+        String head = git(tmp.resolve("src"), "rev-parse", "HEAD");
 
         LaunchResult run = launcher.launch("run", "ast-pipeline", "--source", tmp.resolve("src").toString(),
                 "--lake", lake, "--repo", "demo");
@@ -68,6 +84,8 @@ class RunAndManifestCommandsTest {
         assertEquals(2, extract.get("files").asInt());
         assertEquals(1, extract.get("error_files").asInt());
         assertEquals("demo", extract.get("repo").asText());
+        assertEquals(head, extract.get("source_revision").get("commit").asText(), extract.toString());
+        assertFalse(extract.get("source_revision").get("dirty").asBoolean(), extract.toString());
 
         // The run id is an SQL literal: a quote in it matches nothing rather than every run.
         for (String unknown : List.of("no-such-run", runId + "' OR '1'='1")) {

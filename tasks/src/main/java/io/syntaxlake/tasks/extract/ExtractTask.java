@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,6 +46,8 @@ public final class ExtractTask {
             Path log = Files.createTempFile("syntaxlake-extract-", ".log");
             Path schema = Files.createTempFile("syntaxlake-extract-", ".schema.arrows");
             try {
+                // before the extraction: the rows are of the files as they were when it started
+                Optional<SourceRevision> revision = SourceRevision.of(request.source());
                 if (request.staging() == StagingFormat.ARROW) {
                     ArrowStaging.writeSchema(ContractLoader.load(request.kind().dataset()).schema(), schema);
                 }
@@ -57,7 +60,7 @@ public final class ExtractTask {
                         summary.path("rows").asLong(), summary.path("error_rows").asLong(),
                         summary.path("error_files").asLong(), summary.path("bytes").asLong(),
                         summary.path("parts").asInt(), request.staging(), summary.path("staging_bytes").asLong(),
-                        summary.path("seconds").asDouble(), SourceChanges.of(summary));
+                        summary.path("seconds").asDouble(), SourceChanges.of(summary), revision);
             } finally {
                 Files.deleteIfExists(log);
                 Files.deleteIfExists(schema);
