@@ -150,7 +150,7 @@ def test_files_whose_rows_are_error_rows_are_extracted_again(tmp_path):
     assert row["path"] == "big.py" and row["errors"][0]["error_type"] == "AstLimitError"
 
 
-def test_an_unreadable_known_file_is_a_usage_error_naming_it(tmp_path):
+def test_an_unusable_known_or_index_file_is_a_usage_error_naming_it(tmp_path):
     source = tmp_path / "src"
     write(str(source / "a.py"), "x = 1\n")
     bad = tmp_path / "known.arrow"
@@ -166,6 +166,10 @@ def test_an_unreadable_known_file_is_a_usage_error_naming_it(tmp_path):
     proc = run_cli("ast", "--source", str(source), "--out", str(tmp_path / "out2"), "--format", "ndjson",
                    "--known", str(no_digest))
     assert proc.returncode == 2 and "file_sha256" in proc.stderr
+    nowhere = tmp_path / "absent" / "index.arrow"
+    proc = run_cli("ast", "--source", str(source), "--out", str(tmp_path / "out3"), "--format", "ndjson",
+                   "--index-out", str(nowhere))
+    assert proc.returncode == 2 and str(nowhere) in proc.stderr and "does not exist" in proc.stderr
 
 
 def test_the_cli_writes_the_index_and_counts_in_its_summary(package, tmp_path):

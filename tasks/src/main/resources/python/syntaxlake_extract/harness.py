@@ -684,6 +684,8 @@ def run(
         try:  # before any work: an index that cannot be written would lose the run
             sources.require_pyarrow()
             known_sources = sources.read_known(known) if known is not None else None
+            if index_out is not None:
+                sources.check_writable(index_out)
         except sources.SourcesError as exc:
             raise HarnessError(str(exc)) from None
         items, entries = sources.plan(os.path.abspath(source), items, known_sources, max_bytes)

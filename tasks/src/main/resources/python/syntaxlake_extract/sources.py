@@ -165,6 +165,13 @@ def counts(entries: dict) -> dict:
     return out
 
 
+def check_writable(path: str) -> None:
+    """SourcesError unless the index can be written at ``path`` (its directory exists)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise SourcesError(f"--index-out {path!r}: the directory {directory!r} does not exist")
+
+
 def write_index(path: str, entries: dict, digests: dict) -> None:
     """Writes the index (Arrow IPC file) at ``path``, the digests of extracted files from
     ``digests`` (``{stored path: sha256 or None}``, as their rows hold them); atomically, by rename."""
