@@ -4,14 +4,18 @@
 //! LibCST staging to Parquet took 11.1 s and peaked at 725 MB with glibc, 8.5 s and 650-685 MB
 //! with mimalloc (see docs/performance.md). Memory that crosses to Java (Arrow C data) comes back
 //! through its release callback, so the allocator that made it frees it.
+//!
+//! mimalloc's v2 line, not v3 (libmimalloc-sys's default): under v3 a test JVM died once in seven
+//! CI runs with a SIGSEGV in the library, a null read through a thread-local pointer on a native
+//! thread, the shape of v3's per-thread heap lookup.
 
 use libmimalloc_sys::{mi_option_set, mi_option_t};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay`: its position in mimalloc.h's `mi_option_e` (the same in mimalloc v2
-/// and v3), which libmimalloc-sys does not name.
+/// `mi_option_purge_delay`: its position in mimalloc.h's `mi_option_e` (15 in v2, as in v3), which
+/// libmimalloc-sys does not name.
 const MI_OPTION_PURGE_DELAY: mi_option_t = 15;
 
 /// The environment variable through which mimalloc itself reads the purge delay.
