@@ -26,6 +26,6 @@ pub extern "system" fn JNI_OnLoad(
     _vm: *mut jni::sys::JavaVM,
     _reserved: *mut std::ffi::c_void,
 ) -> jni::sys::jint {
-    allocator::return_freed_memory_at_once();
+    allocator::tune();
     jni::sys::JNI_VERSION_1_8
 }
