@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * The git commit a source tree was extracted at: {@code git rev-parse HEAD} of the work tree that
  * holds it, and whether the tree under the source differed from that commit ({@code dirty}:
  * modified, staged, deleted or untracked files, ignored ones aside). A tree outside any git work
- * tree, a repository without a commit, or no git on the machine has no revision; that is not an
- * error, the run goes on without one.
+ * tree, a directory the commit does not hold (an ignored or never added directory inside someone
+ * else's work tree: a Python under pyenv's checkout), a repository without a commit, or no git on
+ * the machine has no revision; that is not an error, the run goes on without one.
  */
 public record SourceRevision(String commit, boolean dirty) {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
@@ -35,7 +36,8 @@ public record SourceRevision(String commit, boolean dirty) {
         }
         Optional<String> head = git(source, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").map(String::strip)
                 .filter(text -> COMMIT.matcher(text).matches());
-        if (head.isEmpty()) {
+        // HEAD:./ is the tree object of the source's own directory, absent when HEAD does not hold it
+        if (head.isEmpty() || git(source, "rev-parse", "--verify", "--quiet", "HEAD:./").isEmpty()) {
             return Optional.empty();
         }
         // "-- ." limits the status to the source's part of the work tree

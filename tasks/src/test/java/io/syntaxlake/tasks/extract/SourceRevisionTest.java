@@ -78,6 +78,26 @@ class SourceRevisionTest {
     }
 
     @Test
+    void aDirectoryTheCommitDoesNotHoldHasNoRevision(@TempDir Path tmp) throws Exception {
+        Path repo = repository(tmp);
+        // an ignored directory inside the work tree (as pyenv's checkout holds its Pythons)
+        Files.writeString(repo.resolve(".gitignore"), "versions/\n");
+        git(repo, "add", ".gitignore");
+        git(repo, "commit", "-q", "-m", "ignore versions");
+        Path ignored = Files.createDirectories(repo.resolve("versions/3.11/lib"));
+        Files.writeString(ignored.resolve("os.py"), "sep = '/'\n");
+        assertEquals(Optional.empty(), SourceRevision.of(ignored));
+        // a directory added since the commit, not ignored: the commit does not describe it either
+        Path added = Files.createDirectories(repo.resolve("later"));
+        Files.writeString(added.resolve("b.py"), "y = 2\n");
+        assertEquals(Optional.empty(), SourceRevision.of(added));
+        // once committed it has the commit that holds it
+        git(repo, "add", "later");
+        git(repo, "commit", "-q", "-m", "later");
+        assertEquals(Optional.of(new SourceRevision(git(repo, "rev-parse", "HEAD"), false)), SourceRevision.of(added));
+    }
+
+    @Test
     void anExtractionRecordsTheRevisionOfItsSource(@TempDir Path tmp) throws Exception {
         Path repo = repository(tmp);
         ExtractResult result = new ExtractTask().run(ExtractRequest.of(ExtractKind.AST, repo, tmp.resolve("out"))
