@@ -572,6 +572,21 @@ pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_listObjects<'local
 }
 
 #[unsafe(no_mangle)]
+pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_copyObjects<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    from: JObjectArray<'local>,
+    to: JObjectArray<'local>,
+) {
+    guard(&mut env, (), |env| {
+        let from = strings(env, &from)?;
+        let to = strings(env, &to)?;
+        session(handle)?.objects().copy_all(&from, &to)
+    })
+}
+
+#[unsafe(no_mangle)]
 pub extern "system" fn Java_io_syntaxlake_engine_NativeBridge_deleteObjects<'local>(
     mut env: JNIEnv<'local>,
     _class: JClass<'local>,

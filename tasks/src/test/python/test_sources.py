@@ -138,6 +138,21 @@ def test_known_sources_from_the_table_alone_are_compared_by_content(package, tmp
     assert list(rows_by_path(tmp_path / "b")) == ["json/tool.py"]
 
 
+def test_known_sources_of_another_extraction_configuration_are_not_used(package, tmp_path):
+    """The index records what made its rows; under another size limit (or extractor, Python,
+    LibCST, schema) they may differ, so every file is extracted again and the summary says why."""
+    extract(package, tmp_path / "a", index=tmp_path / "a.arrow")
+    with pa.ipc.open_file(tmp_path / "a.arrow") as reader:
+        config = json.loads(reader.schema.metadata[sources.CONFIG_KEY.encode()])
+    assert config["kind"] == "ast" and config["max_bytes"] == MAX_BYTES and len(config["extractor_sha256"]) == 64
+    same = extract(package, tmp_path / "b", known=str(tmp_path / "a.arrow"))
+    assert same["known"] == "used" and same["files"] == 0
+    other = harness.run("ast", str(package), str(tmp_path / "c"), ast_row, ast_error_row, repo="acme", workers=1,
+                        max_bytes=MAX_BYTES + 1, batch_files=4, known=str(tmp_path / "a.arrow"))
+    assert other["known"] == "ignored: the extraction configuration changed (max_bytes)"
+    assert other["files"] == other["added"] == same["unchanged"] and other["unchanged"] == other["deleted"] == 0
+
+
 def test_files_whose_rows_are_error_rows_are_extracted_again(tmp_path):
     source = tmp_path / "src"
     write(str(source / "ok.py"), "x = 1\n")
@@ -200,3 +215,19 @@ def test_without_pyarrow_an_index_is_refused_before_any_work(tmp_path):
     assert "source indexes need pyarrow" in proc.stderr
     assert not out.exists() or not os.listdir(out)
 
+
+
+def test_an_optional_index_without_pyarrow_extracts_everything_and_says_why(tmp_path):
+    source = tmp_path / "src"
+    write(str(source / "a.py"), "x = 1\n")
+    shim = tmp_path / "shim"
+    write(str(shim / "pyarrow" / "__init__.py"), "raise ImportError('pyarrow is blocked for this test')\n")
+    index = tmp_path / "index.arrow"
+    proc = run_cli("ast", "--source", str(source), "--out", str(tmp_path / "out"), "--format", "ndjson",
+                   "--known", str(tmp_path / "absent.arrow"), "--index-out", str(index), "--index-optional",
+                   pythonpath=os.pathsep.join([str(shim), PYTHON_RESOURCES]))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout.splitlines()[-1])
+    assert summary["files"] == 1 and not index.exists()
+    assert summary["known"] == "ignored: pyarrow is not installed for this interpreter"
+    assert summary["index"].startswith("none: source indexes need pyarrow")

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--index-out", default=None, metavar="FILE",
                        help="write the run's source index (every file's path, size, mtime_ns, file_sha256 and "
                             "status: added, changed, unchanged, deleted) as an Arrow IPC file")
+        p.add_argument("--index-optional", action="store_true",
+                       help="without pyarrow, ignore --known and write no --index-out (every file is extracted; "
+                            "the summary says why) instead of failing")
         p.add_argument("--batch-files", type=_positive_int, default=DEFAULT_BATCH_FILES, metavar="N",
                        help=f"files per batch / part file (default {DEFAULT_BATCH_FILES})")
     return parser
@@ -144,6 +147,7 @@ def main(argv=None) -> int:
             collect_after_file=args.kind == "cst",
             known=args.known,
             index_out=args.index_out,
+            index_optional=args.index_optional,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

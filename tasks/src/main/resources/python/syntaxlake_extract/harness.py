@@ -622,6 +622,7 @@ def run(
     collect_after_file: bool = False,
     known: str | None = None,
     index_out: str | None = None,
+    index_optional: bool = False,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -648,7 +649,10 @@ def run(
     ``known``, the path of the sources a table already holds (see :mod:`.sources`), limits the
     extraction to added and changed files; ``index_out`` is where the run's source index goes.
     With either, the summary counts the files ``added``, ``changed``, ``unchanged`` and
-    ``deleted``; ``files`` counts the extracted ones only.
+    ``deleted``; ``files`` counts the extracted ones only. Known sources recorded under another
+    extraction configuration are not used: every file is added, and the summary's ``known`` says
+    why (``used`` otherwise). With ``index_optional`` an interpreter without pyarrow ignores both
+    (every file is extracted) instead of failing, and the summary's ``index`` says so.
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -679,11 +683,25 @@ def run(
             "use an empty output directory"
         )
     items = discover(source, excludes)
-    entries = None
+    entries = config = known_use = index_note = None
+    if index_optional and (known is not None or index_out is not None):
+        try:
+            sources.require_pyarrow()
+        except sources.SourcesError as exc:
+            index_note = f"none: {exc}"
+            known_use = None if known is None else "ignored: pyarrow is not installed for this interpreter"
+            known = index_out = None
     if known is not None or index_out is not None:
         try:  # before any work: an index that cannot be written would lose the run
             sources.require_pyarrow()
-            known_sources = sources.read_known(known) if known is not None else None
+            config = sources.extraction_config(kind, max_bytes, schema)
+            known_sources = None
+            if known is not None:
+                recorded = sources.read_known_config(known)
+                if recorded is None or recorded == config:
+                    known_sources, known_use = sources.read_known(known), "used"
+                else:
+                    known_use = "ignored: " + sources.config_change(recorded, config)
             if index_out is not None:
                 sources.check_writable(index_out)
         except sources.SourcesError as exc:
@@ -766,8 +784,12 @@ def run(
     }
     if entries is not None:
         if index_out is not None:
-            sources.write_index(index_out, entries, digests)
+            sources.write_index(index_out, entries, digests, config)
         summary.update(sources.counts(entries))
+    if known_use is not None:
+        summary["known"] = known_use
+    if index_note is not None:
+        summary["index"] = index_note
     return summary
 
 

@@ -17,13 +17,20 @@ Only added and changed files are extracted. The index the run writes (:func:`wri
 every file with its status, size, modification time and digest, and the deleted ones last: the
 caller keeps the table's rows of unchanged paths, drops those of changed and deleted paths, and
 passes the index back as the next run's known sources.
+
+Rows also depend on the extraction configuration (:func:`extraction_config`: the extractor's
+code, the Python and LibCST versions, the size limit, the dataset schema). The index records it
+in its schema metadata; known sources recorded under another configuration are not used (every
+file is extracted again, the summary says why), since their rows may differ from today's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat as stat_module
+import sys
 from collections import namedtuple
 
 ADDED = "added"
@@ -33,6 +40,9 @@ DELETED = "deleted"
 STATUSES = (ADDED, CHANGED, UNCHANGED, DELETED)
 
 _READ_CHUNK = 1 << 20
+
+CONFIG_KEY = "syntaxlake.extraction"
+"""The index's schema metadata key that holds the extraction configuration (JSON text)."""
 
 Known = namedtuple("Known", ["size", "mtime_ns", "sha256"])
 """What the table holds for a path: the digest of its bytes, and the stat that saw them (or None)."""
@@ -60,6 +70,55 @@ def _pyarrow():
             "with the one deploy/local/python-env.sh sets up (SYNTAXLAKE_PYTHON)"
         ) from None
     return pyarrow
+
+
+def extraction_config(kind: str, max_bytes, schema: str | None) -> str:
+    """What a row depends on besides its file, its path and the repository, as canonical JSON:
+    the dataset kind, a digest of this package's modules, the interpreter's version, LibCST's
+    version (``cst``), the size limit and a digest of the dataset schema file (Arrow staging)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    modules = hashlib.sha256()
+    for name in sorted(n for n in os.listdir(package) if n.endswith(".py")):
+        with open(os.path.join(package, name), "rb") as fh:
+            modules.update(name.encode() + b"\0" + fh.read() + b"\0")
+    config = {"kind": kind, "extractor_sha256": modules.hexdigest(), "python": sys.version, "max_bytes": max_bytes}
+    if kind == "cst":
+        from importlib import metadata
+
+        try:
+            config["libcst"] = metadata.version("libcst")
+        except metadata.PackageNotFoundError:
+            config["libcst"] = None
+    if schema is not None:
+        with open(schema, "rb") as fh:
+            config["schema_sha256"] = hashlib.sha256(fh.read()).hexdigest()
+    return json.dumps(config, sort_keys=True, separators=(",", ":"))
+
+
+def config_change(before: str, now: str) -> str:
+    """Which settings differ between two :func:`extraction_config` texts, for a message."""
+    try:
+        old, new = json.loads(before), json.loads(now)
+    except ValueError:
+        return "the recorded configuration is unreadable"
+    changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    return "the extraction configuration changed (" + ", ".join(changed) + ")"
+
+
+def read_known_config(path: str) -> str | None:
+    """The extraction configuration the known-sources file records, None when it records none."""
+    pa = _pyarrow()
+    try:
+        try:
+            with pa.ipc.open_file(path) as reader:
+                metadata = reader.schema.metadata or {}
+        except pa.ArrowInvalid:
+            with pa.ipc.open_stream(path) as reader:
+                metadata = reader.schema.metadata or {}
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise SourcesError(f"--known {path!r} is not a readable Arrow IPC file: {exc}") from None
+    value = metadata.get(CONFIG_KEY.encode())
+    return None if value is None else value.decode("utf-8")
 
 
 def read_known(path: str) -> dict:
@@ -172,9 +231,10 @@ def check_writable(path: str) -> None:
         raise SourcesError(f"--index-out {path!r}: the directory {directory!r} does not exist")
 
 
-def write_index(path: str, entries: dict, digests: dict) -> None:
+def write_index(path: str, entries: dict, digests: dict, config: str | None = None) -> None:
     """Writes the index (Arrow IPC file) at ``path``, the digests of extracted files from
-    ``digests`` (``{stored path: sha256 or None}``, as their rows hold them); atomically, by rename."""
+    ``digests`` (``{stored path: sha256 or None}``, as their rows hold them) and the extraction
+    ``config`` in its schema metadata; atomically, by rename."""
     pa = _pyarrow()
     rows = [e if e.status in (UNCHANGED, DELETED) else e._replace(sha256=digests.get(e.path)) for e in entries.values()]
     schema = pa.schema([
@@ -183,7 +243,7 @@ def write_index(path: str, entries: dict, digests: dict) -> None:
         pa.field("mtime_ns", pa.int64()),
         pa.field("file_sha256", pa.utf8()),
         pa.field("status", pa.utf8(), nullable=False),
-    ])
+    ], metadata=None if config is None else {CONFIG_KEY: config})
     table = pa.table([
         pa.array([r.path for r in rows], pa.utf8()),
         pa.array([r.size for r in rows], pa.int64()),

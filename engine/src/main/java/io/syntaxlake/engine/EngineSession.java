@@ -289,6 +289,23 @@ public final class EngineSession implements AutoCloseable {
         return handle.call(h -> NativeBridge.deleteObjects(h, location));
     }
 
+    /**
+     * Copies each object of {@code from} to the location at the same index of {@code to}, within
+     * one store, replacing what is there: a hard link on a local file system, a server-side copy
+     * on S3. No data passes through this process.
+     */
+    public void copyObjects(List<String> from, List<String> to) {
+        if (from.size() != to.size()) {
+            throw new IllegalArgumentException(from.size() + " sources for " + to.size() + " targets");
+        }
+        if (from.isEmpty()) {
+            return;
+        }
+        String[] sources = from.toArray(String[]::new);
+        String[] targets = to.toArray(String[]::new);
+        handle.run(h -> NativeBridge.copyObjects(h, sources, targets));
+    }
+
     /** Plans of a query (or any statement), without running it. */
     public PlanSnapshot plans(String sql) {
         String[] texts = handle.call(h -> NativeBridge.plans(h, sql));

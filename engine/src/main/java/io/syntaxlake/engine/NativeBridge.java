@@ -63,6 +63,8 @@ final class NativeBridge {
 
     static native long deleteObjects(long handle, String location);
 
+    static native void copyObjects(long handle, String[] from, String[] to);
+
     static native String[] listingLayout(long handle, String table, long schemaAddress);
 
     static native String[] parquetColumns(long handle, String location);

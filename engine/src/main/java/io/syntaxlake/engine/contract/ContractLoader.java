@@ -100,7 +100,7 @@ public final class ContractLoader {
             return new DatasetContract.TableSpec(text(table, "format"), layouts, text(table, "default_layout"),
                     strings(table.path("parquet_options")), projections,
                     new DatasetContract.ListingCachePolicy(cache.path("ttl").asText(null), cache.path("limit").asText(null)),
-                    table.path("collect_statistics").asBoolean(false));
+                    table.path("collect_statistics").asBoolean(false), table.path("segment_rows").asInt(0));
         }
 
         private Field field(JsonNode node) {

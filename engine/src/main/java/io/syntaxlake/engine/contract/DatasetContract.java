@@ -39,11 +39,17 @@ public record DatasetContract(String name, int version, String description, Sche
         return schema.findField(name);
     }
 
-    /** How a lake table of the dataset is stored and scanned. */
+    /**
+     * How a lake table of the dataset is stored and scanned. {@code segmentRows} bounds the rows
+     * of one data file (0: unbounded), so that a change rewrites only the files that hold it.
+     */
     public record TableSpec(String format, Map<String, Layout> layouts, String defaultLayout,
                             Map<String, String> parquetOptions, Map<String, List<String>> scanProjections,
-                            ListingCachePolicy listingCache, boolean collectStatistics) {
+                            ListingCachePolicy listingCache, boolean collectStatistics, int segmentRows) {
         public TableSpec {
+            if (segmentRows < 0) {
+                throw new IllegalArgumentException("segment_rows must be >= 0, is " + segmentRows);
+            }
             layouts = Map.copyOf(layouts);
             parquetOptions = Map.copyOf(parquetOptions);
             // insertion order kept: the contract's order is the order they are registered in

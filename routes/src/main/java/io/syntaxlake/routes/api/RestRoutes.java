@@ -20,7 +20,7 @@ import org.apache.camel.model.rest.RestBindingMode;
  * The REST trigger, under {@code /api} on Quarkus' HTTP server, every call authenticated with the
  * bearer token ({@link ApiToken}; 401 without it):
  * <ul>
- * <li>{@code POST /api/runs} {"route", "source", "lake", "repo", "format", "excludes", "force"}:
+ * <li>{@code POST /api/runs} {"route", "source", "lake", "repo", "format", "excludes", "force", "full"}:
  * 202 with the new run (it executes in the background), or 200 with the earlier run that already
  * did the same work; 400 for a bad request (unknown route, a location outside the roots).</li>
  * <li>{@code GET /api/runs[?lake=]}, {@code GET /api/runs/{runId}[?lake=]} (with its task attempts),
@@ -89,7 +89,8 @@ public class RestRoutes extends RouteBuilder {
             throw new IllegalArgumentException("the body needs a route");
         }
         RunService.Prepared prepared = runs.prepare(requests.request(body.route(), body.source(), body.lake(), body.repo(),
-                body.format(), body.excludes(), "rest", Boolean.TRUE.equals(body.force())));
+                body.format(), body.excludes(), "rest", Boolean.TRUE.equals(body.force()),
+                Boolean.TRUE.equals(body.full())));
         Map<String, Object> out = new LinkedHashMap<>(RunJson.run(prepared.record(), json));
         out.put("reused", prepared.reused());
         if (!prepared.reused()) {

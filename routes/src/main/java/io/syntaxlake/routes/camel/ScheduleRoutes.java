@@ -52,7 +52,7 @@ public class ScheduleRoutes extends RouteBuilder {
     private void fire(String name, SyntaxLakeConfig.Schedules.Job job) {
         try {
             PipelineRequest request = requests.request(job.route(), job.source().orElse(null), job.lake().orElse(null),
-                    job.repo().orElse(null), job.format(), List.of(), "schedule:" + name, false);
+                    job.repo().orElse(null), job.format(), List.of(), "schedule:" + name, false, false);
             RunOutcome outcome = runs.run(request, RunProgress.NONE);
             LOG.infof("schedule %s: run %s of %s %s%s", name, outcome.run().runId(), job.route(),
                     outcome.run().status().name().toLowerCase(), outcome.reused() ? " (already done, reused)" : "");

@@ -45,6 +45,10 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "run even if a run with the same parameters and inputs already succeeded")
     boolean force;
 
+    @Option(names = "--full", description = "extract every file and rewrite all of the repository's rows,"
+            + " even where the table holds the rows of unchanged files (implies --force)")
+    boolean full;
+
     @Inject
     RunService runs;
 
@@ -58,7 +62,7 @@ public class RunCommand implements Callable<Integer> {
             Optional<Path> sourceDir = Optional.ofNullable(source);
             request = new PipelineRequest(route, sourceDir, Lakes.parse(lake == null ? config.lake() : lake),
                     repo == null ? PipelineRequest.defaultRepo(sourceDir) : repo, OutputFormat.parse(format),
-                    excludes, "cli", force);
+                    excludes, "cli", force, full);
         } catch (IllegalArgumentException e) {
             System.err.println("syntaxlake run: " + e.getMessage());
             return 2;

@@ -17,8 +17,10 @@ import io.syntaxlake.tasks.dataset.ParquetOptionsTask;
 import io.syntaxlake.tasks.dataset.PrepareStatementsTask;
 import io.syntaxlake.tasks.dataset.RegisterDatasetTask;
 import io.syntaxlake.tasks.dataset.RegisterRequest;
+import io.syntaxlake.tasks.dataset.RepositoryWrite;
 import io.syntaxlake.tasks.dataset.ScanProjectionsTask;
 import io.syntaxlake.tasks.dataset.SnapshotViewsTask;
+import io.syntaxlake.tasks.dataset.SourceIndexes;
 import io.syntaxlake.tasks.dataset.SpanAbiTask;
 import io.syntaxlake.tasks.dataset.ValidateViewsTask;
 import io.syntaxlake.tasks.dataset.VerifyPartitionsTask;
@@ -30,10 +32,17 @@ import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
+import io.syntaxlake.tasks.extract.SourceChanges;
+import io.syntaxlake.tasks.extract.SourceIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ast and cst pipelines: one DAG, driven by the dataset's contract.
@@ -54,6 +63,7 @@ public final class DatasetPipeline {
     static final String STAGING = "staging";
 
     static final RunContext.Key<ExtractResult> EXTRACTED = new RunContext.Key<>("extracted", ExtractResult.class);
+    static final RunContext.Key<Path> SOURCE_INDEX = new RunContext.Key<>("source_index", Path.class);
     static final RunContext.Key<FeatureGates.Decision> GATES = new RunContext.Key<>("gates", FeatureGates.Decision.class);
     @SuppressWarnings({"unchecked", "rawtypes"})
     static final RunContext.Key<List<DatasetViews.View>> VIEWS = new RunContext.Key<>("views", (Class) List.class);
@@ -88,11 +98,17 @@ public final class DatasetPipeline {
 
     private List<Artifact> extract(RunContext run) {
         PipelineRequest request = run.request();
+        Path index = run.workDir().resolve(kind.dataset() + "-sources.arrow");
         ExtractRequest extract = ExtractRequest.of(kind, request.source().orElseThrow(),
                         run.workDir().resolve(kind.dataset()))
-                .withRepo(request.repo()).withExcludes(request.excludes());
+                .withRepo(request.repo()).withExcludes(request.excludes()).withSourceIndexIfPossible(index);
+        Optional<Path> known = request.full() ? Optional.empty() : knownSources(run);
+        if (known.isPresent()) {
+            extract = extract.withKnownSources(known.get());
+        }
         ExtractResult result = new ExtractTask().run(extract, (done, total) -> run.progress().files("extract", done, total));
         run.put(EXTRACTED, result);
+        run.put(SOURCE_INDEX, index);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("dataset", contract.name());
         payload.put("source", request.source().orElseThrow().toString());
@@ -107,7 +123,45 @@ public final class DatasetPipeline {
         payload.put("staging_bytes", result.stagingBytes());
         payload.put("extractor_seconds", result.seconds());
         payload.put("source_revision", revisionOf(result));
+        payload.put("sources", sourcesOf(result, request));
         return List.of(Artifact.of(artifactName("extract"), contract, payload));
+    }
+
+    /**
+     * The sources the table holds for the repository, as the index committed with its current
+     * version (the Parquet generation, or the Delta commit of the repository's output key): a file
+     * in the run's scratch directory, or empty when there is none (a first run, a version from
+     * before indexes were kept).
+     */
+    private Optional<Path> knownSources(RunContext run) {
+        PipelineRequest request = run.request();
+        Optional<byte[]> committed = request.format() == OutputFormat.DELTA
+                ? new DeltaWriter(run.session(), new DeltaLog(run.session()))
+                        .committedIndex(request.lake().delta(contract.name()), request.repo())
+                : SourceIndexes.ofGeneration(run.session(), request.lake(), contract, request.repo());
+        return committed.map(bytes -> {
+            Path known = run.workDir().resolve(kind.dataset() + "-known.arrow");
+            try {
+                Files.write(known, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the known sources to " + known, e);
+            }
+            return known;
+        });
+    }
+
+    /** How the run's tree differed from the table's sources, and whether the run was incremental. */
+    private static Map<String, Object> sourcesOf(ExtractResult result, PipelineRequest request) {
+        Map<String, Object> sources = new LinkedHashMap<>();
+        SourceChanges changes = result.changes().orElse(new SourceChanges(result.files(), 0, 0, 0));
+        sources.put("mode", changes.incremental() ? "incremental" : "full");
+        sources.put("full_requested", request.full());
+        sources.put("known_sources", changes.known());
+        sources.put("added", changes.added());
+        sources.put("changed", changes.changed());
+        sources.put("deleted", changes.deleted());
+        sources.put("reused", changes.unchanged());
+        return sources;
     }
 
     /** The source's git commit and whether its tree was dirty; null outside a git work tree. */
@@ -153,8 +207,8 @@ public final class DatasetPipeline {
         if (request.format() == OutputFormat.DELTA) {
             DeltaLog log = new DeltaLog(session);
             var location = request.lake().delta(contract.name());
-            DeltaWriter.Committed committed = new DeltaWriter(session, log).sourceInLayoutOrder().write(contract, contract.table().layout(),
-                    STAGING, location, request.repo(), true, run.runId());
+            DeltaWriter.Committed committed = new DeltaWriter(session, log).sourceInLayoutOrder().writeRepository(contract,
+                    contract.table().layout(), STAGING, location, repositoryWrite(run), run.runId());
             TaskResult<Long> registered = new RegisterDeltaTask(session, log)
                     .run(contract, location, DeltaSelector.latest(), contract.name());
             artifacts.addAll(registered.artifacts());
@@ -167,7 +221,7 @@ public final class DatasetPipeline {
         } else {
             TaskResult<MaterializeResult> result = new MaterializeTask(session)
                     .run(MaterializeRequest.replace(contract, STAGING, request.lake(), run.runId())
-                            .withSourceInLayoutOrder());
+                            .withSourceInLayoutOrder().forRepository(repositoryWrite(run)));
             artifacts.addAll(result.artifacts());
             artifacts.addAll(new RegisterDatasetTask(session)
                     .run(RegisterRequest.of(contract, request.lake()).withTable(contract.name())).artifacts());
@@ -179,9 +233,19 @@ public final class DatasetPipeline {
             written.put("rows", result.value().rows());
             written.put("files", result.value().files());
             written.put("bytes", result.value().bytes());
+            written.put("carried_files", result.value().carriedFiles());
         }
         run.put(WRITTEN, written);
         return artifacts;
+    }
+
+    /** The repository's rows to write: those of changed paths when the extraction was incremental, all otherwise. */
+    private static RepositoryWrite repositoryWrite(RunContext run) {
+        Path index = run.get(SOURCE_INDEX);
+        boolean incremental = run.get(EXTRACTED).changes().map(SourceChanges::incremental).orElse(false);
+        return incremental
+                ? RepositoryWrite.changing(run.request().repo(), SourceIndex.droppedPaths(index, run.session().allocator()), index)
+                : RepositoryWrite.replacing(run.request().repo(), Optional.of(index).filter(Files::isRegularFile));
     }
 
     private List<Artifact> snapshot(RunContext run) {
@@ -207,6 +271,7 @@ public final class DatasetPipeline {
         payload.put("error_rows", extracted.errorRows());
         payload.put("error_files", extracted.errorFiles());
         payload.put("source_revision", revisionOf(extracted));
+        payload.put("sources", sourcesOf(extracted, run.request()));
         payload.put("views", run.get(VIEWS).stream().map(DatasetViews.View::name).toList());
         payload.put("schema_identity_hash", contract.identityHash());
         return List.of(Artifact.of(artifactName("publish"), contract, payload));

@@ -14,12 +14,21 @@ import java.util.Optional;
  * @param repo    the repository name recorded in every row and used as the Delta output key
  * @param trigger who started the run: {@code cli}, {@code rest}, {@code schedule:<name>}
  * @param force   run even when a run with the same parameters and inputs already succeeded
+ * @param full    extract every file and rewrite all of the repository's rows, even when the table
+ *                holds the rows of unchanged files (a full run implies {@code force})
  */
 public record PipelineRequest(String route, Optional<Path> source, Lake lake, String repo, OutputFormat format,
-                              List<String> excludes, String trigger, boolean force) {
+                              List<String> excludes, String trigger, boolean force, boolean full) {
+
+    /** A request that runs incrementally where the table allows it. */
+    public PipelineRequest(String route, Optional<Path> source, Lake lake, String repo, OutputFormat format,
+                           List<String> excludes, String trigger, boolean force) {
+        this(route, source, lake, repo, format, excludes, trigger, force, false);
+    }
 
     public PipelineRequest {
         source = source.map(p -> p.toAbsolutePath().normalize());
+        force = force || full;
         excludes = List.copyOf(excludes);
         if (!repo.matches("[A-Za-z0-9_.=-]{1,100}") || repo.contains("..")) {
             throw new IllegalArgumentException("repo name '" + repo + "' must be 1 to 100 letters, digits and _ . = -");
@@ -46,6 +55,11 @@ public record PipelineRequest(String route, Optional<Path> source, Lake lake, St
     }
 
     public PipelineRequest forced() {
-        return new PipelineRequest(route, source, lake, repo, format, excludes, trigger, true);
+        return new PipelineRequest(route, source, lake, repo, format, excludes, trigger, true, full);
+    }
+
+    /** The same request as a full run. */
+    public PipelineRequest asFull() {
+        return new PipelineRequest(route, source, lake, repo, format, excludes, trigger, true, true);
     }
 }

@@ -32,12 +32,12 @@ public class RunRequests {
     }
 
     public PipelineRequest request(String route, String source, String lake, String repo, String format,
-                                   List<String> excludes, String trigger, boolean force) {
+                                   List<String> excludes, String trigger, boolean force, boolean full) {
         Optional<Path> sourceDir = Optional.ofNullable(source).map(this::underRoots);
         Lake target = lake(lake);
         return new PipelineRequest(route, sourceDir, target, repo == null ? PipelineRequest.defaultRepo(sourceDir) : repo,
                 OutputFormat.parse(format == null ? "parquet" : format), excludes == null ? List.of() : excludes,
-                trigger, force);
+                trigger, force, full);
     }
 
     /** The named lake, or the configured one; local lakes must lie under the roots. */

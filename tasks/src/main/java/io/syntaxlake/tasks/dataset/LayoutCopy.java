@@ -46,6 +46,7 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
             "datafusion.execution.batch_size", "1",
             // an unpartitioned write is one file of consecutive rows, not four written in turns
             "datafusion.execution.minimum_parallel_output_files", "1");
+    private static final String FILE_ROWS = "datafusion.execution.soft_max_rows_per_output_file";
 
     /** Partition values that are their own directory name: what the hive writer would write. */
     private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
@@ -96,6 +97,15 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
     }
 
     /**
+     * Writes a source that holds the rows of the one partition {@code directory} without its
+     * partition columns (e.g. the surviving rows of one data file of it) into that partition's
+     * directory under {@code targetUrl}, in source order; returns the rows written.
+     */
+    public long runIntoPartition(EngineSession session, String targetUrl, String directory) {
+        return readingSource(session, () -> rowsOf(session, onePartitionStatement(targetUrl, directory)));
+    }
+
+    /**
      * The directory of the only partition of a source in layout order, when every row has the
      * same non-null, plain text value in each partition column; empty otherwise (and for an
      * empty source). One aggregate over the partition columns alone decides.
@@ -136,13 +146,18 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
         if (!sourceInLayoutOrder) {
             return work.get();
         }
+        Map<String, String> streaming = new LinkedHashMap<>(STREAMING);
+        if (contract.table().segmentRows() > 0) {
+            // one row per batch: every data file holds exactly this many consecutive rows (the last fewer)
+            streaming.put(FILE_ROWS, String.valueOf(contract.table().segmentRows()));
+        }
         Map<String, String> before = new LinkedHashMap<>();
-        for (String name : STREAMING.keySet()) {
+        for (String name : streaming.keySet()) {
             before.put(name, String.valueOf(session.collect("SELECT value FROM information_schema.df_settings"
                     + " WHERE name = " + literal(name)).single()));
         }
         try {
-            STREAMING.forEach((name, value) -> set(session, name, value));
+            streaming.forEach((name, value) -> set(session, name, value));
             return work.get();
         } finally {
             before.forEach((name, value) -> set(session, name, value));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -46,7 +47,7 @@ public final class MaterializeTask {
                 ? replace(request, copy) : append(request);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("dataset", contract.name());
-        payload.put("mode", request.mode() == MaterializeRequest.Mode.REPLACE ? "copy" : "insert");
+        payload.put("mode", result.mode());
         payload.put("path", result.location());
         payload.put("format", "parquet");
         payload.put("generation", result.generation());
@@ -54,6 +55,8 @@ public final class MaterializeTask {
         payload.put("rows", result.rows());
         payload.put("files", result.files());
         payload.put("bytes", result.bytes());
+        payload.put("carried_files", result.carriedFiles());
+        payload.put("repository", request.repository().map(RepositoryWrite::repo).orElse(null));
         payload.put("run_id", request.runId());
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("layout", request.layout());
@@ -64,7 +67,9 @@ public final class MaterializeTask {
         payload.put("write_policy", policy);
         payload.put("parquet_options", TableOptions.writeOptions(contract));
         payload.put("replace_semantics", "COPY into a new generation directory, then one atomic pointer write"
-                + " (pointers/<dataset>.json); DataFusion 55 has no INSERT OVERWRITE");
+                + " (pointers/<dataset>.json); DataFusion 55 has no INSERT OVERWRITE. A repository's write carries the"
+                + " other files over by store copies (hard links locally, server-side copies on S3); an incremental one"
+                + " rewrites only the files holding changed paths");
         return new TaskResult<>(result, List.of(
                 Artifact.of("datafusion_" + prefix + "_output_writes_v1", contract, payload), constraints));
     }
@@ -125,15 +130,30 @@ public final class MaterializeTask {
     }
 
     private MaterializeResult replace(MaterializeRequest request, LayoutCopy copy) {
-        DatasetContract contract = request.contract();
         DatasetGenerations generations = new DatasetGenerations(session, request.lake(), request.contract().name());
         String generation = request.runId() + "-" + System.currentTimeMillis();
         LakeLocation target = generations.location(generation);
-        long rows = copy.run(session, target.url());
-        List<StoredObject> files = session.listObjects(target.url());
-        List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
-        return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
-                files.stream().mapToLong(StoredObject::size).sum(), replaced);
+        if (request.repository().isEmpty()) {
+            long rows = copy.run(session, target.url());
+            List<StoredObject> files = session.listObjects(target.url());
+            List<String> replaced = generations.commit(generation, request.runId(), rows, request.layout());
+            return new MaterializeResult("copy", target.url(), generation, rows, files.size(),
+                    files.stream().mapToLong(StoredObject::size).sum(), 0, replaced);
+        }
+        RepositoryWrite write = request.repository().get();
+        // the files of a generation in another layout cannot be carried: that is a full rewrite
+        Optional<LakeLocation> from = generations.current()
+                .filter(c -> c.layoutOr(request.contract().table().defaultLayout()).equals(request.layout()))
+                .map(c -> generations.location(c.generation()));
+        if (write.incremental() && from.isEmpty()) {
+            throw new TaskFailedException("materialize " + request.contract().name() + ": an incremental write of "
+                    + write.repo() + " needs a committed generation in layout " + request.layout(), List.of());
+        }
+        RepositoryGeneration.Filled filled = new RepositoryGeneration(session, request.contract(), copy.layout())
+                .fill(from, target, write, copy);
+        List<String> replaced = generations.commit(generation, request.runId(), filled.rows(), request.layout());
+        return new MaterializeResult(write.incremental() ? "merge" : "copy", target.url(), generation, filled.rows(),
+                filled.writtenFiles(), filled.writtenBytes(), filled.carriedFiles(), replaced);
     }
 
     private MaterializeResult append(MaterializeRequest request) {
@@ -155,6 +175,6 @@ public final class MaterializeTask {
         java.util.Set<String> old = before.stream().map(StoredObject::path).collect(Collectors.toSet());
         List<StoredObject> added = after.stream().filter(o -> !old.contains(o.path())).toList();
         return new MaterializeResult("insert", target.url(), current.generation(), rows, added.size(),
-                added.stream().mapToLong(StoredObject::size).sum(), List.of());
+                added.stream().mapToLong(StoredObject::size).sum(), before.size(), List.of());
     }
 }

@@ -54,19 +54,18 @@ public final class SpanAbiTask {
             if (span == null) {
                 continue;
             }
-            String column = quote(list.getName());
+            String column = "t." + quote(list.getName());
             StringBuilder select = new StringBuilder("SELECT ");
             for (String key : KEYS) {
                 select.append("arrow_metadata(").append(column).append("[1]['span'], ").append(literal(key)).append(") AS ")
                         .append(quote(key)).append(", ");
             }
-            select.append("arrow_typeof(").append(column).append("[1]['span']) AS span_type FROM ").append(quote(table))
-                    .append(" WHERE cardinality(").append(column).append(") > 0 LIMIT 1");
+            // the metadata and the type belong to the table's schema, not to a row: one row, even
+            // from a table without rows (a run that extracted nothing new), reads them
+            select.append("arrow_typeof(").append(column).append("[1]['span']) AS span_type FROM (VALUES (1)) AS one(x)")
+                    .append(" LEFT JOIN (SELECT ").append(quote(list.getName())).append(" FROM ").append(quote(table))
+                    .append(" LIMIT 1) AS t ON true");
             ResultTable row = session.collect(select.toString());
-            if (row.rowCount() == 0) {
-                snapshot.put(list.getName(), "no rows to read");
-                continue;
-            }
             Map<String, Object> found = new LinkedHashMap<>();
             for (String key : KEYS) {
                 Object value = row.rows().get(0).get(row.columnNames().indexOf(key));

@@ -162,6 +162,19 @@ public final class DeltaLog {
         return "file".equals(uri.getScheme()) ? Path.of(uri).toFile().toURI().toString() : url;
     }
 
+    /** Remove actions, stamped now, for the snapshot's files whose URL (as {@link #files} gives it) is among {@code urls}. */
+    public List<Row> removeActions(Snapshot snapshot, java.util.Set<String> urls) {
+        List<Row> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        forEachScanFile(snapshot, scanFile -> {
+            if (urls.contains(file(scanFile).url())) {
+                Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+                out.add(SingleAction.createRemoveFileSingleAction(new AddFile(add).toRemoveFileRow(true, Optional.of(now))));
+            }
+        });
+        return out;
+    }
+
     /**
      * Remove actions, stamped now, for the snapshot's files under {@code prefix} (relative to the
      * table root; absolute paths in the log are compared with the root prepended).

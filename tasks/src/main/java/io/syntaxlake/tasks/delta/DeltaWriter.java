@@ -21,7 +21,12 @@ import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.StoredObject;
 import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.engine.FileTableSpec;
+import io.syntaxlake.tasks.dataset.FileRewrite;
 import io.syntaxlake.tasks.dataset.LayoutCopy;
+import io.syntaxlake.tasks.dataset.RepositoryFiles;
+import io.syntaxlake.tasks.dataset.RepositoryWrite;
+import io.syntaxlake.tasks.dataset.TableOptions;
 import io.syntaxlake.tasks.dataset.WrittenFiles;
 import io.syntaxlake.tasks.lake.LakeLocation;
 import java.io.IOException;
@@ -61,6 +66,7 @@ public final class DeltaWriter {
     public static final String DATASET_PROPERTY = "syntaxlake.dataset";
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.=-]{1,200}");
     private static final int MAX_ATTEMPTS = 20;
+    private static final String KEY_FILES = "__syntaxlake_key_files";
 
     private final EngineSession session;
     private final DeltaLog log;
@@ -88,10 +94,141 @@ public final class DeltaWriter {
 
     public Committed write(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
                            LakeLocation table, String outputKey, boolean replace, String attemptId) {
+        return write(contract, layout, sourceTable, table, outputKey, replace, attemptId, Optional.empty());
+    }
+
+    /**
+     * Writes one repository's rows, its name the output key: a replace of all of them, or, when
+     * {@code write} is incremental, one commit that removes only the key's files holding a dropped
+     * path and adds their surviving rows and the new rows as new files. The run's source index goes
+     * to {@code _sources/<key>/<n>.arrow}, {@code n} the key's transaction version of the commit,
+     * so the next run finds the index of the version it reads ({@link #committedIndex}).
+     */
+    public Committed writeRepository(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
+                                     LakeLocation table, RepositoryWrite write, String attemptId) {
+        if (!write.incremental()) {
+            return write(contract, layout, sourceTable, table, write.repo(), true, attemptId, write.sourceIndex());
+        }
+        checkKey(table, write.repo());
+        Snapshot base = log.latestIfExists(table).orElseThrow(() -> new TaskFailedException("Delta write to " + table
+                + ": an incremental write of " + write.repo() + " needs the table to exist", List.of()));
+        checkIdentity(contract, table, base);
+        var engine = log.engine(DeltaLog.tablePath(table));
+        String appId = "syntaxlake:" + write.repo();
+        long expectedTxn = base.getLatestTransactionVersion(engine, appId).orElse(-1L);
+        String keyPrefix = table.url() + "data/" + write.repo() + "/";
+        List<DeltaFile> keyFiles = log.files(base).stream().filter(f -> f.url().startsWith(keyPrefix)).toList();
+        Map<String, DeltaFile> byRelative = new LinkedHashMap<>();
+        keyFiles.forEach(f -> byRelative.put(f.url().substring(keyPrefix.length()), f));
+        session.execute("DROP TABLE IF EXISTS " + KEY_FILES);
+        session.registerFiles(new FileTableSpec(KEY_FILES, contract.fileSchema(layout), layout.partitionBy(),
+                keyFiles.stream().map(f -> new FileTableSpec.DataFile(f.url(), f.size(), f.partitionValues())).toList(),
+                TableOptions.of(contract)));
+        RepositoryFiles files;
+        try {
+            files = RepositoryFiles.of(session, KEY_FILES, write.repo(),
+                    name -> RepositoryFiles.after(name, "data/" + write.repo() + "/"));
+        } finally {
+            session.execute("DROP TABLE IF EXISTS " + KEY_FILES);
+        }
+        Map<String, List<String>> touched = files.holding(write.droppedPaths().orElseThrow());
+        String attemptDir = attemptId + "-" + java.util.UUID.randomUUID();
+        LakeLocation target = table.child("data").child(write.repo()).child(attemptDir);
+        long rows = 0;
+        long keptRows = 0;
+        for (Map.Entry<String, List<String>> file : touched.entrySet()) {
+            DeltaFile held = byRelative.get(file.getKey());
+            String relative = file.getKey();
+            // <attempt>/<partition dirs>/<name>: the rewrite goes back into the same partition
+            String directory = relative.substring(relative.indexOf('/') + 1, relative.lastIndexOf('/'));
+            keptRows += new FileRewrite(session, contract, layout).run(held.url(), held.size(), directory,
+                    file.getValue(), target.url());
+        }
+        rows = keptRows + new LayoutCopy(contract, layout, sourceTable, sourceInLayoutOrder).run(session, target.url());
+        long touchedRows = touched.keySet().stream().mapToLong(f -> files.paths().get(f).size()).sum();
+        long dropped = touched.values().stream().mapToLong(List::size).sum();
+        if (touchedRows - keptRows != dropped) {
+            throw new TaskFailedException("Delta write to " + table + ": rewriting " + touched.size() + " file(s) of "
+                    + write.repo() + " kept " + keptRows + " of " + touchedRows + " rows, " + dropped
+                    + " were to go; nothing was committed", List.of());
+        }
+        List<DataFile> added = rows == 0 && !hasParquetFiles(target) ? List.of()
+                : checkedFiles(contract, layout, table, target, "data/" + write.repo() + "/" + attemptDir + "/", rows);
+        java.util.Set<String> removed = touched.keySet().stream().map(f -> byRelative.get(f).url())
+                .collect(java.util.stream.Collectors.toSet());
+        for (int attempt = 1; ; attempt++) {
+            Snapshot current = attempt == 1 ? base : log.snapshot(table, DeltaSelector.latest());
+            long txnVersion = current.getLatestTransactionVersion(engine, appId).orElse(-1L);
+            if (txnVersion != expectedTxn) {
+                throw new TaskFailedException("Delta write to " + table + ": another write of " + write.repo()
+                        + " committed meanwhile (transaction " + txnVersion + ", this write read " + expectedTxn
+                        + "); nothing was committed, the next run starts from the new version", List.of());
+            }
+            Transaction txn = current.buildUpdateTableTransaction(DeltaLog.ENGINE_INFO, Operation.WRITE)
+                    .withTransactionId(appId, txnVersion + 1)
+                    .build(engine);
+            List<Row> actions = new ArrayList<>(log.removeActions(current, removed));
+            actions.addAll(appendActions(engine, txn, added));
+            storeIndex(table, write.repo(), txnVersion + 1, write.sourceIndex());
+            if (actions.isEmpty()) {
+                return new Committed(current.getVersion(), false, target.url(), 0, 0, 0, 0, appId, txnVersion, attempt);
+            }
+            try {
+                TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(
+                        io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+                runHooks(engine, result);
+                return new Committed(result.getVersion(), false, target.url(), rows, added.size(),
+                        added.stream().mapToLong(DataFile::size).sum(), removed.size(), appId, txnVersion + 1, attempt);
+            } catch (ConcurrentWriteException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new TaskFailedException("Delta write to " + table + ": gave up after " + attempt
+                            + " conflicting commits; the files under " + target + " stay unreferenced: " + e.getMessage(),
+                            List.of(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The source index stored with the latest commit of {@code key} (see {@link #writeRepository}),
+     * empty when the table or the index does not exist.
+     */
+    public Optional<byte[]> committedIndex(LakeLocation table, String key) {
+        checkKey(table, key);
+        return log.latestIfExists(table).flatMap(snapshot -> {
+            var engine = log.engine(DeltaLog.tablePath(table));
+            return snapshot.getLatestTransactionVersion(engine, "syntaxlake:" + key)
+                    .flatMap(n -> session.readObject(indexLocation(table, key, n)));
+        });
+    }
+
+    private static String indexLocation(LakeLocation table, String key, long transactionVersion) {
+        return table.child("_sources").child(key).file(transactionVersion + ".arrow");
+    }
+
+    private void storeIndex(LakeLocation table, String key, long transactionVersion, Optional<java.nio.file.Path> index) {
+        if (index.isEmpty()) {
+            return;
+        }
+        try {
+            // before the commit: a version whose commit lands always has its index; one that does not is never read
+            session.writeObject(indexLocation(table, key, transactionVersion), java.nio.file.Files.readAllBytes(index.get()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the source index " + index.get(), e);
+        }
+    }
+
+    private static void checkKey(LakeLocation table, String outputKey) {
         if (!KEY.matcher(outputKey).matches() || outputKey.contains("..")) {
             throw new TaskFailedException("Delta write to " + table + ": output key '" + outputKey
                     + "' must be letters, digits and _ . = - only", List.of());
         }
+    }
+
+    private Committed write(DatasetContract contract, DatasetContract.Layout layout, String sourceTable,
+                            LakeLocation table, String outputKey, boolean replace, String attemptId,
+                            Optional<java.nio.file.Path> index) {
+        checkKey(table, outputKey);
         String tablePath = DeltaLog.tablePath(table);
         // a directory of its own for every attempt, even a rerun with the same id: files a killed
         // attempt left behind must never be listed (and committed) as this attempt's
@@ -119,6 +256,7 @@ public final class DeltaWriter {
             List<Row> actions = new ArrayList<>(replace ? log.removeActions(base, prefix) : List.of());
             int removed = actions.size();
             actions.addAll(appendActions(engine, txn, files));
+            storeIndex(table, outputKey, txnVersion, index);
             if (actions.isEmpty()) {
                 // no rows to add and nothing of the key's to remove: the table already is what this write asks for
                 return new Committed(base.getVersion(), created, target.url(), 0, 0, 0, 0, appId, txnVersion - 1, attempt);

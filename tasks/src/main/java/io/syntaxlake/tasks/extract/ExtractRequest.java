@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
                              int workers, long maxFileBytes, String python, StagingFormat staging,
-                             Optional<Path> known, Optional<Path> index) {
+                             Optional<Path> known, Optional<Path> index, boolean indexOptional) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 50_000_000L;
 
@@ -46,7 +46,7 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
     public ExtractRequest(ExtractKind kind, Path source, Path output, Optional<String> repo, List<String> excludes,
                           int workers, long maxFileBytes, String python, StagingFormat staging) {
         this(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), false);
     }
 
     /** Defaults: all cores, 50 MB per file, the interpreter of {@code $SYNTAXLAKE_PYTHON} or python3. */
@@ -58,38 +58,48 @@ public record ExtractRequest(ExtractKind kind, Path source, Path output, Optiona
 
     public ExtractRequest withRepo(String name) {
         return new ExtractRequest(kind, source, output, Optional.of(name), excludes, workers, maxFileBytes,
-                python, staging, known, index);
+                python, staging, known, index, indexOptional);
     }
 
     public ExtractRequest withExcludes(List<String> globs) {
         return new ExtractRequest(kind, source, output, repo, globs, workers, maxFileBytes,
-                python, staging, known, index);
+                python, staging, known, index, indexOptional);
     }
 
     public ExtractRequest withWorkers(int count) {
         return new ExtractRequest(kind, source, output, repo, excludes, count, maxFileBytes,
-                python, staging, known, index);
+                python, staging, known, index, indexOptional);
     }
 
     public ExtractRequest withMaxFileBytes(long bytes) {
         return new ExtractRequest(kind, source, output, repo, excludes, workers, bytes,
-                python, staging, known, index);
+                python, staging, known, index, indexOptional);
     }
 
     public ExtractRequest withStaging(StagingFormat format) {
         return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes,
-                python, format, known, index);
+                python, format, known, index, indexOptional);
     }
 
     /** Extracts only the files that are not among the {@code sources} already known, or differ from them. */
     public ExtractRequest withKnownSources(Path sources) {
         return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging,
-                Optional.of(sources), index);
+                Optional.of(sources), index, indexOptional);
     }
 
     /** Writes the run's source index to {@code file}. */
     public ExtractRequest withSourceIndex(Path file) {
         return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging,
-                known, Optional.of(file));
+                known, Optional.of(file), false);
+    }
+
+    /**
+     * Writes the run's source index to {@code file} where the interpreter can (it needs pyarrow);
+     * where it cannot, the known sources are not used and no index is written: every file is
+     * extracted, and the summary says why.
+     */
+    public ExtractRequest withSourceIndexIfPossible(Path file) {
+        return new ExtractRequest(kind, source, output, repo, excludes, workers, maxFileBytes, python, staging,
+                known, Optional.of(file), true);
     }
 }

@@ -85,6 +85,9 @@ public final class ExtractTask {
         request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
         request.known().ifPresent(known -> command.addAll(List.of("--known", known.toAbsolutePath().toString())));
         request.index().ifPresent(index -> command.addAll(List.of("--index-out", index.toAbsolutePath().toString())));
+        if (request.indexOptional()) {
+            command.add("--index-optional");
+        }
         for (String glob : request.excludes()) {
             command.addAll(List.of("--exclude", glob));
         }

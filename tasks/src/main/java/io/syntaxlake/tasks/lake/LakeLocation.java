@@ -103,6 +103,16 @@ public record LakeLocation(String url) {
         return url + checkedName(name);
     }
 
+    /** The URL of a file below this directory, {@code relative} being its path segments joined by {@code /}. */
+    public String descendant(String relative) {
+        StringBuilder out = new StringBuilder(url);
+        String[] segments = relative.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            out.append(checkedName(segments[i])).append(i + 1 < segments.length ? "/" : "");
+        }
+        return out.toString();
+    }
+
     public boolean isS3() {
         return url.startsWith("s3://");
     }

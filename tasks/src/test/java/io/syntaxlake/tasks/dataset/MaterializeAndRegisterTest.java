@@ -83,7 +83,7 @@ class MaterializeAndRegisterTest {
             DatasetContract demanding = new DatasetContract(fixture.contract.name(), fixture.contract.version(),
                     fixture.contract.description(), fixture.contract.schema(), new DatasetContract.TableSpec(table.format(),
                     table.layouts(), table.defaultLayout(), more, table.scanProjections(), table.listingCache(),
-                    table.collectStatistics()), fixture.contract.requiredFunctions(), fixture.contract.featureMinVersions(),
+                    table.collectStatistics(), table.segmentRows()), fixture.contract.requiredFunctions(), fixture.contract.featureMinVersions(),
                     fixture.contract.views());
             TaskFailedException missing = assertThrows(TaskFailedException.class,
                     () -> new ParquetOptionsTask(session).run(demanding, dataset));

@@ -164,7 +164,7 @@ class RegistryCatalogAndProjectionsTest {
         var table = contract.table();
         return new DatasetContract(contract.name(), contract.version(), contract.description(), contract.schema(),
                 new DatasetContract.TableSpec(table.format(), table.layouts(), table.defaultLayout(), table.parquetOptions(),
-                        projections, table.listingCache(), table.collectStatistics()),
+                        projections, table.listingCache(), table.collectStatistics(), table.segmentRows()),
                 contract.requiredFunctions(), contract.featureMinVersions(), contract.views());
     }
 }

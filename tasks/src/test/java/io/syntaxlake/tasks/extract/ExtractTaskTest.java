@@ -87,7 +87,7 @@ class ExtractTaskTest {
                     .withKnownSources(known).withSourceIndex(tmp.resolve("second-index.arrow")));
             // error rows without a digest (the file above the limit, the symlink loop) are made again
             int again = noDigest.size();
-            assertEquals(new SourceChanges(0, 1 + again, first.files() - 2 - again, 1), second.changes().orElseThrow());
+            assertEquals(new SourceChanges(0, 1 + again, first.files() - 2 - again, 1, SourceChanges.USED), second.changes().orElseThrow());
             List<Object> expected = new java.util.ArrayList<>(noDigest);
             expected.add("pkg/good.py");
             expected.sort(java.util.Comparator.comparing(Object::toString));
@@ -97,7 +97,7 @@ class ExtractTaskTest {
             // the run's own index as the next run's known sources: nothing changed, nothing is read
             ExtractResult third = new ExtractTask().run(fixtureRequest(source, tmp.resolve("staging/third"))
                     .withKnownSources(tmp.resolve("second-index.arrow")));
-            assertEquals(new SourceChanges(0, again, first.files() - 1 - again, 0), third.changes().orElseThrow());
+            assertEquals(new SourceChanges(0, again, first.files() - 1 - again, 0, SourceChanges.USED), third.changes().orElseThrow());
         }
     }
 
