@@ -58,6 +58,14 @@ import java.util.Optional;
  * registers it and verifies it; {@code snapshot} records plans and DFSchema trees (diffed against
  * the last successful run), prepared statements and scan projections; {@code publish} records the
  * dataset's summary. The run's scratch directory (the staging files) goes when the run ends.
+ *
+ * <p>Runs are incremental where the table allows: {@code extract} reads the source index stored
+ * with the repository's current version and extracts only added and changed files, and
+ * {@code materialize} keeps every data file that holds none of the changed or deleted paths (see
+ * {@link RepositoryWrite}). The checks read the staging, whose schema is the contract's whatever
+ * it holds, so they come out as a full run's would. Parquet writes of one dataset must not run
+ * concurrently (one writer per dataset, as {@code DatasetGenerations} says); a concurrent Delta
+ * write of the same repository fails the later commit.
  */
 public final class DatasetPipeline {
     static final String STAGING = "staging";
