@@ -45,7 +45,11 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
             "datafusion.execution.target_partitions", "1",
             "datafusion.execution.batch_size", "1",
             // an unpartitioned write is one file of consecutive rows, not four written in turns
-            "datafusion.execution.minimum_parallel_output_files", "1");
+            "datafusion.execution.minimum_parallel_output_files", "1",
+            // each row goes into the file's column writers as it comes: the parallel writer queues
+            // rows per column, and a 16-row file rolling over while the last one is still encoded
+            // held two files' rows of large LibCST rows at once
+            "datafusion.execution.parquet.allow_single_file_parallelism", "false");
     private static final String FILE_ROWS = "datafusion.execution.soft_max_rows_per_output_file";
 
     /** Partition values that are their own directory name: what the hive writer would write. */
@@ -165,8 +169,9 @@ public record LayoutCopy(DatasetContract contract, DatasetContract.Layout layout
     }
 
     private static void set(EngineSession session, String name, String value) {
-        // both are positive integers, read back from df_settings or constants above
-        session.execute("SET " + name + " = " + Long.parseLong(value));
+        // integers or booleans, read back from df_settings or constants above
+        String checked = value.equals("true") || value.equals("false") ? value : Long.toString(Long.parseLong(value));
+        session.execute("SET " + name + " = " + checked);
     }
 
     private static long rowsOf(EngineSession session, String copy) {
