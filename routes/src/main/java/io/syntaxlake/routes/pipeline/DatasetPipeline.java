@@ -7,6 +7,7 @@ import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.Artifact;
 import io.syntaxlake.tasks.core.TaskResult;
 import io.syntaxlake.tasks.dataset.ColumnDefaultsTask;
+import io.syntaxlake.tasks.dataset.CommittedIndex;
 import io.syntaxlake.tasks.dataset.CreateViewsTask;
 import io.syntaxlake.tasks.dataset.DatasetViews;
 import io.syntaxlake.tasks.dataset.FeatureGates;
@@ -72,6 +73,8 @@ public final class DatasetPipeline {
 
     static final RunContext.Key<ExtractResult> EXTRACTED = new RunContext.Key<>("extracted", ExtractResult.class);
     static final RunContext.Key<Path> SOURCE_INDEX = new RunContext.Key<>("source_index", Path.class);
+    /** The table version whose source index the extraction compared the tree with. */
+    static final RunContext.Key<String> KNOWN_VERSION = new RunContext.Key<>("known_version", String.class);
     static final RunContext.Key<FeatureGates.Decision> GATES = new RunContext.Key<>("gates", FeatureGates.Decision.class);
     @SuppressWarnings({"unchecked", "rawtypes"})
     static final RunContext.Key<List<DatasetViews.View>> VIEWS = new RunContext.Key<>("views", (Class) List.class);
@@ -143,14 +146,15 @@ public final class DatasetPipeline {
      */
     private Optional<Path> knownSources(RunContext run) {
         PipelineRequest request = run.request();
-        Optional<byte[]> committed = request.format() == OutputFormat.DELTA
+        Optional<CommittedIndex> committed = request.format() == OutputFormat.DELTA
                 ? new DeltaWriter(run.session(), new DeltaLog(run.session()))
                         .committedIndex(request.lake().delta(contract.name()), request.repo())
                 : SourceIndexes.ofGeneration(run.session(), request.lake(), contract, request.repo());
-        return committed.map(bytes -> {
+        return committed.map(index -> {
             Path known = run.workDir().resolve(kind.dataset() + "-known.arrow");
+            run.put(KNOWN_VERSION, index.version());
             try {
-                Files.write(known, bytes);
+                Files.write(known, index.bytes());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the known sources to " + known, e);
             }
@@ -252,7 +256,8 @@ public final class DatasetPipeline {
         Path index = run.get(SOURCE_INDEX);
         boolean incremental = run.get(EXTRACTED).changes().map(SourceChanges::incremental).orElse(false);
         return incremental
-                ? RepositoryWrite.changing(run.request().repo(), SourceIndex.droppedPaths(index, run.session().allocator()), index)
+                ? RepositoryWrite.changing(run.request().repo(), SourceIndex.droppedPaths(index, run.session().allocator()),
+                        index, run.get(KNOWN_VERSION))
                 : RepositoryWrite.replacing(run.request().repo(), Optional.of(index).filter(Files::isRegularFile));
     }
 

@@ -142,9 +142,10 @@ public final class MaterializeTask {
         }
         RepositoryWrite write = request.repository().get();
         // the files of a generation in another layout cannot be carried: that is a full rewrite
-        Optional<LakeLocation> from = generations.current()
-                .filter(c -> c.layoutOr(request.contract().table().defaultLayout()).equals(request.layout()))
-                .map(c -> generations.location(c.generation()));
+        Optional<DatasetGenerations.Committed> base = generations.current()
+                .filter(c -> c.layoutOr(request.contract().table().defaultLayout()).equals(request.layout()));
+        Optional<LakeLocation> from = base.map(c -> generations.location(c.generation()));
+        base.ifPresent(c -> write.checkBase(request.contract().name() + " (Parquet generations)", c.generation()));
         if (write.incremental() && from.isEmpty()) {
             throw new TaskFailedException("materialize " + request.contract().name() + ": an incremental write of "
                     + write.repo() + " needs a committed generation in layout " + request.layout(), List.of());

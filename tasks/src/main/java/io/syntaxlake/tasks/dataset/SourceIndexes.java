@@ -17,10 +17,12 @@ public final class SourceIndexes {
     }
 
     /** The index committed with the current Parquet generation of {@code contract}'s dataset for {@code repo}. */
-    public static Optional<byte[]> ofGeneration(EngineSession session, Lake lake, DatasetContract contract, String repo) {
+    public static Optional<CommittedIndex> ofGeneration(EngineSession session, Lake lake, DatasetContract contract,
+                                                        String repo) {
         DatasetGenerations generations = new DatasetGenerations(session, lake, contract.name());
         return generations.current()
                 .filter(c -> c.layoutOr(contract.table().defaultLayout()).equals(contract.table().defaultLayout()))
-                .flatMap(c -> session.readObject(RepositoryGeneration.indexOf(generations.location(c.generation()), repo)));
+                .flatMap(c -> session.readObject(RepositoryGeneration.indexOf(generations.location(c.generation()), repo))
+                        .map(bytes -> new CommittedIndex(bytes, c.generation())));
     }
 }

@@ -1,11 +1,15 @@
 package io.syntaxlake.tasks.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syntaxlake.engine.EngineSession;
 import io.syntaxlake.engine.contract.ContractLoader;
 import io.syntaxlake.engine.contract.DatasetContract;
+import io.syntaxlake.tasks.core.TaskFailedException;
+import io.syntaxlake.tasks.delta.DeltaLog;
+import io.syntaxlake.tasks.delta.DeltaWriter;
 import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
@@ -22,6 +26,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Writes of one repository into a Parquet dataset of two: the other repository's data files are
  * carried into each new generation as the same files (hard links), never rewritten, and an
- * incremental write replaces only the file that holds the changed path.
+ * incremental write replaces only the file that holds the changed path, and only in the version
+ * whose source index it compared the tree with.
  */
 class RepositoryWritesTest {
     private static final DatasetContract CONTRACT = ContractLoader.load("ast_files_v1");
@@ -56,8 +62,7 @@ class RepositoryWritesTest {
 
     private static MaterializeResult write(EngineSession session, Lake lake, ExtractResult extracted, String run,
                                            RepositoryWrite write) {
-        session.execute("DROP TABLE IF EXISTS staging");
-        session.registerListingTable(extracted.stagingTable("staging", CONTRACT));
+        stage(session, extracted);
         return new MaterializeTask(session).run(MaterializeRequest.replace(CONTRACT, "staging", lake, run)
                 .withSourceInLayoutOrder().forRepository(write)).value();
     }
@@ -99,13 +104,22 @@ class RepositoryWritesTest {
             assertEquals(segments, alphaBefore.size());
 
             Files.writeString(alpha.resolve("m20.py"), "\nEDITED = 1\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            byte[] known = SourceIndexes.ofGeneration(session, lake, CONTRACT, "alpha").orElseThrow();
-            Path knownFile = Files.write(tmp.resolve("known-alpha.arrow"), known);
+            CommittedIndex known = SourceIndexes.ofGeneration(session, lake, CONTRACT, "alpha").orElseThrow();
+            assertEquals(b1.generation(), known.version());
+            Path knownFile = Files.write(tmp.resolve("known-alpha.arrow"), known.bytes());
             ExtractResult a2 = extract(alpha, "alpha", "a2", Optional.of(knownFile));
             assertEquals(1, a2.files(), "only the edited file is extracted");
             Path index = tmp.resolve("index-a2.arrow");
+            Set<String> dropped = SourceIndex.droppedPaths(index, session.allocator());
+            // compared with another generation than the current one: refused, nothing committed
+            TaskFailedException stale = assertThrows(TaskFailedException.class, () -> write(session, lake, a2, "a2",
+                    RepositoryWrite.changing("alpha", dropped, index, "an-older-generation")));
+            assertTrue(stale.getMessage().contains("compared the tree with version an-older-generation"),
+                    stale.getMessage());
+            assertEquals(b1.generation(), new DatasetGenerations(session, lake, CONTRACT.name()).current()
+                    .orElseThrow().generation());
             MaterializeResult merged = write(session, lake, a2, "a2",
-                    RepositoryWrite.changing("alpha", SourceIndex.droppedPaths(index, session.allocator()), index));
+                    RepositoryWrite.changing("alpha", dropped, index, known.version()));
             assertEquals("merge", merged.mode());
             assertEquals(2L * FILES, merged.rows());
             // the touched file's 15 other rows and the new row: two files written, the rest carried
@@ -130,5 +144,44 @@ class RepositoryWritesTest {
             assertEquals(List.of(merged.generation()),
                     new DatasetGenerations(session, lake, CONTRACT.name()).generations(), "the replaced generations are gone");
         }
+    }
+
+    @Test
+    void aDeltaMergeIntoAnotherVersionThanTheOneItsIndexDescribesIsRefused() throws Exception {
+        Path alpha = tree("alpha");
+        LakeLocation table = LakeLocation.local(tmp.resolve("lake/delta/ast_files_v1"), List.of(tmp));
+        DeltaLog log = new DeltaLog();
+        try (EngineSession session = EngineSession.open()) {
+            DeltaWriter writer = new DeltaWriter(session, log).sourceInLayoutOrder();
+            ExtractResult a1 = extract(alpha, "alpha", "a1", Optional.empty());
+            stage(session, a1);
+            writer.writeRepository(CONTRACT, CONTRACT.table().layout(), "staging", table,
+                    RepositoryWrite.replacing("alpha", Optional.of(tmp.resolve("index-a1.arrow"))), "a1");
+            CommittedIndex known = writer.committedIndex(table, "alpha").orElseThrow();
+            assertEquals("0", known.version(), "the key's first transaction");
+            Path knownFile = Files.write(tmp.resolve("known-alpha.arrow"), known.bytes());
+            // another run of alpha commits meanwhile
+            writer.writeRepository(CONTRACT, CONTRACT.table().layout(), "staging", table,
+                    RepositoryWrite.replacing("alpha", Optional.of(tmp.resolve("index-a1.arrow"))), "a1b");
+            long version = log.latestIfExists(table).orElseThrow().getVersion();
+
+            Files.writeString(alpha.resolve("m03.py"), "\nEDITED = 1\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            ExtractResult a2 = extract(alpha, "alpha", "a2", Optional.of(knownFile));
+            assertEquals(1, a2.files());
+            stage(session, a2);
+            Path index = tmp.resolve("index-a2.arrow");
+            RepositoryWrite stale = RepositoryWrite.changing("alpha", SourceIndex.droppedPaths(index, session.allocator()),
+                    index, known.version());
+            TaskFailedException refused = assertThrows(TaskFailedException.class, () -> writer.writeRepository(CONTRACT,
+                    CONTRACT.table().layout(), "staging", table, stale, "a2"));
+            assertTrue(refused.getMessage().contains("another write committed version 1 since"), refused.getMessage());
+            assertEquals(version, log.latestIfExists(table).orElseThrow().getVersion(), "nothing was committed");
+            assertEquals("1", writer.committedIndex(table, "alpha").orElseThrow().version());
+        }
+    }
+
+    private static void stage(EngineSession session, ExtractResult extracted) {
+        session.execute("DROP TABLE IF EXISTS staging");
+        session.registerListingTable(extracted.stagingTable("staging", CONTRACT));
     }
 }
