@@ -166,6 +166,61 @@ def test_cst_arrow_rows_equal_the_ndjson_rows(tmp_path):
     assert runs[harness.ARROW]["error_files"] == runs[harness.NDJSON]["error_files"] == 1
 
 
+REVISION = "0123456789abcdef0123456789abcdef01234567-dirty"
+
+
+def test_every_ast_row_holds_the_source_revision_in_both_stagings(tree, tmp_path):  # noqa: F811
+    source, expected = tree
+    schema = schema_file(tmp_path, "ast_files_v1")
+    plain = _extract(source, tmp_path / "plain", harness.ARROW, schema)
+    runs = {}
+    for staging in (harness.NDJSON, harness.ARROW):
+        runs[staging] = harness.run(
+            "ast", source, str(tmp_path / staging), AST_ROW, AST_ERR, repo="acme", excludes=EXCLUDES, workers=2,
+            max_bytes=MAX_BYTES, batch_files=3, staging=staging, schema=schema if staging == harness.ARROW else None,
+            columnar_fn=AST_COLUMNS, source_revision=REVISION)
+    _, json_rows = read_parts(str(tmp_path / harness.NDJSON))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / harness.ARROW))
+    _, plain_rows, _ = read_arrow_parts(str(tmp_path / "plain"))
+    # error rows (unreadable, too big, undecodable files) as well as parsed ones
+    assert len(arrow_rows) == len(expected) and runs[harness.ARROW]["error_files"] > 0
+    assert [r["source_revision"] for r in arrow_rows] == [REVISION] * len(expected)
+    assert arrow_rows == json_rows
+    # without a revision the column is null and the rows are otherwise the same
+    assert [r.pop("source_revision") for r in plain_rows] == [None] * len(expected)
+    assert [{k: v for k, v in r.items() if k != "source_revision"} for r in arrow_rows] == plain_rows
+    assert plain["rows"] == runs[harness.ARROW]["rows"]
+
+
+@pytest.mark.skipif(not HAVE_LIBCST, reason="libcst is not installed")
+def test_every_cst_row_holds_the_source_revision_in_both_stagings(tmp_path):
+    from syntaxlake_extract import cst_rows
+
+    src = tmp_path / "src"
+    write(str(src / "m.py"), "def f(x):\n    return x\n")
+    write(str(src / "pkg/bad.py"), "def (:\n")
+    err = functools.partial(harness.generic_error_row, errors_key="parse_errors")
+    schema = schema_file(tmp_path, "libcst_files_v1")
+    for staging in (harness.NDJSON, harness.ARROW):
+        harness.run("cst", str(src), str(tmp_path / staging), cst_rows.cst_row, err, repo="r", workers=1,
+                    errors_key="parse_errors", staging=staging, schema=schema if staging == harness.ARROW else None,
+                    columnar_fn=functools.partial(cst_rows.cst_row, columns=True), columnar_repairable=True,
+                    source_revision=REVISION)
+    _, json_rows = read_parts(str(tmp_path / harness.NDJSON))
+    _, arrow_rows, _ = read_arrow_parts(str(tmp_path / harness.ARROW))
+    assert [(r["path"], r["source_revision"]) for r in arrow_rows] == [("m.py", REVISION), ("pkg/bad.py", REVISION)]
+    assert arrow_rows == json_rows
+
+
+@pytest.mark.parametrize("revision", ["HEAD", "0123abc", "0123456789abcdef0123456789abcdef01234567+dirty",
+                                      "0123456789ABCDEF0123456789ABCDEF01234567"])
+def test_a_source_revision_that_is_no_commit_id_is_refused(tree, tmp_path, revision):  # noqa: F811
+    source, _ = tree
+    with pytest.raises(harness.HarnessError, match="--source-revision"):
+        harness.run("ast", source, str(tmp_path / "out"), AST_ROW, AST_ERR, source_revision=revision)
+    assert not os.path.exists(tmp_path / "out")
+
+
 def _mistyped_row(rel_path, data, fid, repo, sha256):
     row = {"repo": repo, "path": rel_path, "file_id": fid, "file_sha256": sha256, "nodes": "not a list"}
     return row if rel_path == "a.py" else ast_row_encoded(rel_path, data, fid, repo, sha256, max_bytes=MAX_BYTES)

@@ -15,7 +15,7 @@ from syntaxlake_extract.ast_rows import ast_error_row, ast_row, ast_row_encoded
 from syntaxlake_extract.ids import file_id
 
 LIST_FIELDS = ["nodes", "edges", "errors", "docstrings", "imports", "defs", "calls", "type_ignores"]
-TOP_FIELDS = ["repo", "path", "file_id", "file_sha256", *LIST_FIELDS, "attrs"]
+TOP_FIELDS = ["repo", "path", "file_id", "file_sha256", *LIST_FIELDS, "attrs", "source_revision"]
 NOSPAN = {"start": None, "end": None, "end_exclusive": True, "col_unit": "byte", "byte_span": None}
 
 FIXTURE = '''\

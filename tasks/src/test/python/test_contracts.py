@@ -497,7 +497,7 @@ def test_cst_contract_shape(cst_contract):
     assert names == [
         "repo", "path", "file_id", "file_sha256", "nodes", "edges", "parse_manifest",
         "parse_errors", "refs", "imports", "callsites", "defs", "type_exprs", "docstrings",
-        "decorators", "call_args", "attrs",
+        "decorators", "call_args", "attrs", "source_revision",
     ]
     for projection in cst_contract["table"]["scan_projections"].values():
         assert projection and set(projection) <= set(names)

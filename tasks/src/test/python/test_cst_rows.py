@@ -55,8 +55,9 @@ TOP_KEYS = [
     "decorators",
     "call_args",
     "attrs",
+    "source_revision",
 ]
-LISTS = [k for k in TOP_KEYS if k not in ("repo", "path", "file_id", "file_sha256", "attrs")]
+LISTS = [k for k in TOP_KEYS if k not in ("repo", "path", "file_id", "file_sha256", "attrs", "source_revision")]
 ENTITY_LISTS = [k for k in LISTS if k not in ("nodes", "edges")]
 
 ENTITY_KEYS = {

@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--index-optional", action="store_true",
                        help="without pyarrow, ignore --known and write no --index-out (every file is extracted; "
                             "the summary says why) instead of failing")
+        p.add_argument("--source-revision", default=None, metavar="COMMIT",
+                       help="git commit of the source tree (40 or 64 hex digits, -dirty appended for a tree that "
+                            "differs from it), recorded in every extracted row's source_revision")
         p.add_argument("--batch-files", type=_positive_int, default=DEFAULT_BATCH_FILES, metavar="N",
                        help=f"files per batch / part file (default {DEFAULT_BATCH_FILES})")
     return parser
@@ -148,6 +151,7 @@ def main(argv=None) -> int:
             known=args.known,
             index_out=args.index_out,
             index_optional=args.index_optional,
+            source_revision=args.source_revision,
         )
     except HarnessError as exc:
         sys.stderr.write(f"syntaxlake_extract {args.kind}: {exc}\n")

@@ -46,7 +46,7 @@ import tokenize
 from itertools import accumulate, repeat
 from json.encoder import encode_basestring_ascii as _esc
 
-from .harness import EncodedRow
+from .harness import UNSTAMPED, EncodedRow
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -1001,6 +1001,7 @@ def _row_dict(rel_path, file_id, repo, sha256, errors, attrs) -> dict:
         "calls": [],
         "type_ignores": [],
         "attrs": _clean_attrs(attrs),
+        "source_revision": None,
     }
 
 
@@ -1242,7 +1243,7 @@ def ast_row_encoded(
         '],"calls":[', calls,
         '],"type_ignores":[', type_ignores,
         '],"attrs":', _encode(_clean_attrs(attrs)),
-        "}",
+        UNSTAMPED,
     ]
     return EncodedRow(text_parts, 0, walked)
 

@@ -114,6 +114,7 @@ def _empty_row(rel_path: str, file_id: str, repo: str | None, sha256: str | None
     for name in _LIST_FIELDS:
         row[name] = []
     row["attrs"] = {}
+    row["source_revision"] = None  # the harness sets the tree's
     return row
 
 

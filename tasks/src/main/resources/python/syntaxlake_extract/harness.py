@@ -109,6 +109,11 @@ class ColumnarRow(namedtuple("ColumnarRow", ["row", "columns"])):
         return row
 
 
+#: The end of every row's JSON text: its last member, the tree's git revision, is null in the
+#: builders' rows (they see one file) and set by the harness for the run (see ``run``).
+UNSTAMPED = ',"source_revision":null}'
+
+
 class HarnessError(Exception):
     """Bad arguments / environment (reported by the CLI with exit code 2)."""
 
@@ -233,6 +238,7 @@ def generic_error_row(rel_path, file_id, repo, error_type, message, errors_key="
                 "attrs": {},
             }
         ],
+        "source_revision": None,
     }
 
 
@@ -484,11 +490,41 @@ def _native_part_writer():
     return ArrowPartWriter
 
 
+SOURCE_REVISION = re.compile(r"(?:[0-9a-f]{40}|[0-9a-f]{64})(?:-dirty)?")
+
+
+def _unchanged(row):
+    return row
+
+
+def _revision_stamp(revision):
+    """A function that sets ``source_revision`` to ``revision`` in a row of any kind the builders
+    return (they see one file and leave it null; the revision is the whole tree's)."""
+    if revision is None:
+        return _unchanged
+    stamped = ',"source_revision":' + json.dumps(revision) + "}"
+
+    def stamp(row):
+        cls = row.__class__
+        if cls is EncodedRow:
+            chunks = list(row.chunks)
+            last = chunks[-1]
+            if not last.endswith(UNSTAMPED):
+                raise ValueError(f"a row's JSON text does not end with {UNSTAMPED!r}: ...{last[-40:]!r}")
+            chunks[-1] = last[: -len(UNSTAMPED)] + stamped
+            return row._replace(chunks=chunks)
+        (row.row if cls is ColumnarRow else row)["source_revision"] = revision
+        return row
+
+    return stamp
+
+
 def _process_batch(numbered) -> dict:
     """Process one ``(part_name, batch of (rel_path, preset_error))``; write that part file."""
     name, batch = numbered
     (root, out_dir, row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key, staging, schema,
-     columnar_repairable, collect_after_file) = _CTX
+     columnar_repairable, collect_after_file, revision) = _CTX
+    stamp = _revision_stamp(revision)
     tmp = os.path.join(out_dir, "." + name + ".tmp")
     final = os.path.join(out_dir, name)
     files = rows = error_rows = error_files = nbytes = 0
@@ -525,6 +561,7 @@ def _process_batch(numbered) -> dict:
             if row is None:
                 row = err_fn(rel, fid, repo, err[0], err[1])
                 digest = None  # an error row holds no digest
+            row = stamp(row)
             row_columns = None  # a ColumnarRow's columns, taken apart from its dict
             if row.__class__ is ColumnarRow:
                 if checked:
@@ -547,7 +584,8 @@ def _process_batch(numbered) -> dict:
                 try:
                     text = _encode(row)
                 except (TypeError, ValueError) as exc:  # a builder returned non-JSON data
-                    row = err_fn(rel, fid, repo, type(exc).__name__, f"{rel}: row is not JSON-serialisable: {exc}")
+                    row = stamp(err_fn(rel, fid, repo, type(exc).__name__,
+                                       f"{rel}: row is not JSON-serialisable: {exc}"))
                     text = _encode(row)
                 nerr = len(row.get(errors_key) or ())
                 row = None
@@ -558,8 +596,8 @@ def _process_batch(numbered) -> dict:
                 try:
                     write_row(chunks, columns)
                 except ValueError as exc:  # Arrow staging: the row does not fit the contract's schema
-                    row = err_fn(rel, fid, repo, "SchemaMismatchError",
-                                 f"{rel}: the row does not fit the dataset's Arrow schema: {exc}")
+                    row = stamp(err_fn(rel, fid, repo, "SchemaMismatchError",
+                                       f"{rel}: the row does not fit the dataset's Arrow schema: {exc}"))
                     digest = None
                     nerr = len(row.get(errors_key) or ())
                     write_row((valid_json_text(_encode(row)),), None)
@@ -623,6 +661,7 @@ def run(
     known: str | None = None,
     index_out: str | None = None,
     index_optional: bool = False,
+    source_revision: str | None = None,
 ) -> dict:
     """Extract one row per ``*.py`` file under ``source`` into part files in ``out``.
 
@@ -653,6 +692,9 @@ def run(
     extraction configuration are not used: every file is added, and the summary's ``known`` says
     why (``used`` otherwise). With ``index_optional`` an interpreter without pyarrow ignores both
     (every file is extracted) instead of failing, and the summary's ``index`` says so.
+    ``source_revision`` (the git commit of the tree, ``-dirty`` appended where the tree differed
+    from it) goes into every extracted row's ``source_revision``; it is not part of the extraction
+    configuration, so a new commit reuses the rows of the files it did not change.
     """
     t0 = time.perf_counter()
     if batch_files is None or batch_files < 1:
@@ -661,6 +703,9 @@ def run(
         workers = os.cpu_count() or 1
     if max_bytes is not None and max_bytes < 0:
         raise HarnessError("--max-bytes must be >= 0")
+    if source_revision is not None and not SOURCE_REVISION.fullmatch(source_revision):
+        raise HarnessError(f"--source-revision {source_revision!r} is not a git commit id (40 or 64 hex digits, "
+                           "optionally followed by -dirty)")
     if staging not in _EXTENSIONS:
         raise HarnessError(f"unknown staging format {staging!r} (expected one of {sorted(_EXTENSIONS)})")
     if staging == ARROW:
@@ -710,7 +755,7 @@ def run(
     if staging != ARROW:
         columnar_fn = None
     ctx = (os.path.abspath(source), os.path.abspath(out), row_fn, columnar_fn, err_fn, repo, max_bytes, errors_key,
-           staging, schema, columnar_repairable, collect_after_file)
+           staging, schema, columnar_repairable, collect_after_file, source_revision)
     consecutive = list(_batches(items, batch_files))
     # one width for every name of the run, so name order is batch order is path order
     width = max(5, len(str(len(consecutive) - 1)))

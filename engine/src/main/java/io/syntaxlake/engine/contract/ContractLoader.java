@@ -100,7 +100,8 @@ public final class ContractLoader {
             return new DatasetContract.TableSpec(text(table, "format"), layouts, text(table, "default_layout"),
                     strings(table.path("parquet_options")), projections,
                     new DatasetContract.ListingCachePolicy(cache.path("ttl").asText(null), cache.path("limit").asText(null)),
-                    table.path("collect_statistics").asBoolean(false), table.path("segment_rows").asInt(0));
+                    table.path("collect_statistics").asBoolean(false), table.path("segment_rows").asInt(0),
+                    stringList(table.path("added_columns")));
         }
 
         private Field field(JsonNode node) {

@@ -18,11 +18,49 @@ public record DatasetContract(String name, int version, String description, Sche
     public DatasetContract {
         requiredFunctions = List.copyOf(requiredFunctions);
         featureMinVersions = Map.copyOf(featureMinVersions);
+        for (String added : table.addedColumns()) {
+            Field field = schema.getFields().stream().filter(f -> f.getName().equals(added)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("added column '" + added + "' is not a column of "
+                            + name));
+            if (!field.isNullable()) {
+                throw new IllegalArgumentException("added column '" + added + "' of " + name
+                        + " must be nullable: the tables written before it hold nulls there");
+            }
+        }
     }
 
     /** The schema identity hash of the contract's schema (see {@link SchemaIdentity}). */
     public String identityHash() {
         return SchemaIdentity.hash(schema);
+    }
+
+    /**
+     * The contract as tables written before its added columns ({@code table.added_columns}) hold
+     * it: the schema without them, everything else the same. This contract when it has none.
+     */
+    public DatasetContract withoutAddedColumns() {
+        if (table.addedColumns().isEmpty()) {
+            return this;
+        }
+        Set<String> added = Set.copyOf(table.addedColumns());
+        Schema before = new Schema(schema.getFields().stream().filter(f -> !added.contains(f.getName())).toList(),
+                schema.getCustomMetadata());
+        return new DatasetContract(name, version, description, before, table.withoutAddedColumns(), requiredFunctions,
+                featureMinVersions, views);
+    }
+
+    /**
+     * The contract a table recorded under schema identity {@code recorded} was written with: this
+     * one, or this one without its added columns (a table written before they existed); empty
+     * when neither has that identity.
+     */
+    public java.util.Optional<DatasetContract> writtenUnder(String recorded) {
+        if (identityHash().equals(recorded)) {
+            return java.util.Optional.of(this);
+        }
+        DatasetContract before = withoutAddedColumns();
+        return before != this && before.identityHash().equals(recorded) ? java.util.Optional.of(before)
+                : java.util.Optional.empty();
     }
 
     /**
@@ -42,11 +80,28 @@ public record DatasetContract(String name, int version, String description, Sche
     /**
      * How a lake table of the dataset is stored and scanned. {@code segmentRows} bounds the rows
      * of one data file (0: unbounded), so that a change rewrites only the files that hold it.
+     * {@code addedColumns} are nullable columns added to the contract after tables of it were
+     * written (e.g. {@code source_revision}): such tables and their files are read with nulls
+     * there, and a Delta table without them keeps its schema (see {@link #withoutAddedColumns}).
      */
     public record TableSpec(String format, Map<String, Layout> layouts, String defaultLayout,
                             Map<String, String> parquetOptions, Map<String, List<String>> scanProjections,
-                            ListingCachePolicy listingCache, boolean collectStatistics, int segmentRows) {
+                            ListingCachePolicy listingCache, boolean collectStatistics, int segmentRows,
+                            List<String> addedColumns) {
+        public TableSpec(String format, Map<String, Layout> layouts, String defaultLayout,
+                         Map<String, String> parquetOptions, Map<String, List<String>> scanProjections,
+                         ListingCachePolicy listingCache, boolean collectStatistics, int segmentRows) {
+            this(format, layouts, defaultLayout, parquetOptions, scanProjections, listingCache, collectStatistics,
+                    segmentRows, List.of());
+        }
+
+        TableSpec withoutAddedColumns() {
+            return new TableSpec(format, layouts, defaultLayout, parquetOptions, scanProjections, listingCache,
+                    collectStatistics, segmentRows, List.of());
+        }
+
         public TableSpec {
+            addedColumns = List.copyOf(addedColumns);
             if (segmentRows < 0) {
                 throw new IllegalArgumentException("segment_rows must be >= 0, is " + segmentRows);
             }

@@ -24,7 +24,7 @@ class ContractLoaderTest {
     @Test
     void astContractHasTheDocumentedShape() {
         assertEquals(List.of("repo", "path", "file_id", "file_sha256", "nodes", "edges", "errors", "docstrings",
-                "imports", "defs", "calls", "type_ignores", "attrs"),
+                "imports", "defs", "calls", "type_ignores", "attrs", "source_revision"),
                 AST.schema().getFields().stream().map(Field::getName).toList());
         assertFalse(AST.field("path").isNullable());
         assertFalse(AST.field("file_id").isNullable());
@@ -65,9 +65,31 @@ class ContractLoaderTest {
     @Test
     void identityHashIsPinned() {
         // Changing the contract or the canonical form changes this on purpose: update it knowingly.
-        assertEquals("f6cb7e06442a6bd09393c385b0d63774b5cfe71852e136e5e3514b702941836c", AST.identityHash());
+        assertEquals("ec664be8074a9b2a082e8790001ac6acbb6125cf747fa8e833ddf7be0cab1a66", AST.identityHash());
         assertEquals(AST.identityHash(), ContractLoader.load("ast_files_v1").identityHash());
-        assertEquals("360e33e89a71f5426f1cfaef682c9443e60ad109dcfd12c7652740ac676249d3", ContractLoader.load("libcst_files_v1").identityHash());
+        assertEquals("9a517af64badb7e12339f77f683b0f5dcef47f0d7431352ebcc9d84c4b0f1e8b", ContractLoader.load("libcst_files_v1").identityHash());
+    }
+
+    @Test
+    void withoutItsAddedColumnsAContractHasTheIdentityTablesWrittenBeforeThemRecorded() {
+        // the identities every table written before source_revision existed recorded: they must stay readable
+        Map<String, String> before = Map.of(
+                "ast_files_v1", "f6cb7e06442a6bd09393c385b0d63774b5cfe71852e136e5e3514b702941836c",
+                "libcst_files_v1", "360e33e89a71f5426f1cfaef682c9443e60ad109dcfd12c7652740ac676249d3");
+        for (var entry : before.entrySet()) {
+            DatasetContract contract = ContractLoader.load(entry.getKey());
+            assertEquals(List.of("source_revision"), contract.table().addedColumns());
+            DatasetContract older = contract.withoutAddedColumns();
+            assertEquals(entry.getValue(), older.identityHash(), entry.getKey());
+            assertFalse(older.schema().getFields().stream().anyMatch(f -> f.getName().equals("source_revision")));
+            assertEquals(contract.schema().getFields().size() - 1, older.schema().getFields().size());
+            assertEquals(java.util.Optional.of(contract), contract.writtenUnder(contract.identityHash()));
+            assertEquals(java.util.Optional.of(older), contract.writtenUnder(entry.getValue()));
+            assertEquals(java.util.Optional.empty(), contract.writtenUnder("0".repeat(64)));
+            assertTrue(older.table().addedColumns().isEmpty());
+            assertEquals(java.util.Optional.empty(), older.writtenUnder(contract.identityHash()),
+                    "an older contract does not read tables that have the newer columns");
+        }
     }
 
     @Test

@@ -95,4 +95,56 @@ class RunAndManifestCommandsTest {
                     missing.getErrorOutput());
         }
     }
+
+    /**
+     * Every row holds the commit its file was extracted at: an incremental run stamps the files it
+     * extracts with the new commit and keeps the other rows as they are; a dirty tree's rows say so.
+     */
+    @Test
+    void rowsHoldTheCommitTheirFileWasExtractedAt(QuarkusMainLauncher launcher, @TempDir Path tmp) throws Exception {
+        for (String[] case_ : List.of(new String[] {"ast-pipeline", "ast_files_v1", "parquet"},
+                new String[] {"cst-pipeline", "libcst_files_v1", "delta"})) {
+            Path source = Files.createDirectories(tmp.resolve(case_[0]).resolve("src"));
+            Path lake = tmp.resolve(case_[0]).resolve("lake");
+            Files.writeString(source.resolve("a.py"), "A = 1\n");
+            Files.writeString(source.resolve("b.py"), "B = 1\n");
+            git(source, "init", "-q");
+            git(source, "add", ".");
+            git(source, "commit", "-q", "-m", "first");
+            String first = git(source, "rev-parse", "HEAD");
+            run(launcher, case_, source, lake);
+            assertEquals(List.of("a.py," + first, "b.py," + first), revisions(launcher, case_[1], lake));
+
+            Files.writeString(source.resolve("a.py"), "A = 2\n");
+            git(source, "commit", "-q", "-am", "second");
+            String second = git(source, "rev-parse", "HEAD");
+            run(launcher, case_, source, lake);
+            assertEquals(List.of("a.py," + second, "b.py," + first), revisions(launcher, case_[1], lake));
+
+            Files.writeString(source.resolve("b.py"), "B = 2\n"); // not committed
+            run(launcher, case_, source, lake);
+            assertEquals(List.of("a.py," + second, "b.py," + second + "-dirty"), revisions(launcher, case_[1], lake));
+
+            run(launcher, case_, source, lake, "--full");
+            assertEquals(List.of("a.py," + second + "-dirty", "b.py," + second + "-dirty"),
+                    revisions(launcher, case_[1], lake));
+        }
+    }
+
+    private static void run(QuarkusMainLauncher launcher, String[] case_, Path source, Path lake, String... more) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("run", case_[0], "--source", source.toString(),
+                "--lake", lake.toString(), "--repo", "demo", "--format", case_[2]));
+        arguments.addAll(List.of(more));
+        LaunchResult run = launcher.launch(arguments.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.getOutput() + run.getErrorOutput());
+    }
+
+    private static List<String> revisions(QuarkusMainLauncher launcher, String table, Path lake) {
+        LaunchResult sql = launcher.launch("sql", "--lake", lake.toString(), "--format", "csv",
+                "SELECT path, source_revision FROM " + table + " ORDER BY path");
+        assertEquals(0, sql.exitCode(), sql.getErrorOutput());
+        List<String> lines = sql.getOutputStream();
+        assertEquals("path,source_revision", lines.get(0), sql.getOutput());
+        return lines.subList(1, lines.size());
+    }
 }

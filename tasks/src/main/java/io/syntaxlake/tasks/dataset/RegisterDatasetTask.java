@@ -67,7 +67,15 @@ public final class RegisterDatasetTask {
         payload.put("plan_difference", "registered through the ListingTable API with the contract's Arrow schema:"
                 + " CREATE EXTERNAL TABLE cannot declare Map columns or field metadata, and WITH ORDER requires a"
                 + " column list; PARTITIONED BY (repo, path) is the 'repo_path' layout, (repo) the default");
-        List<String> drift = new WrittenFiles(session, dataLocation).schemaDrift(contract.fileSchema(layout), layout.partitionBy());
+        WrittenFiles written = new WrittenFiles(session, dataLocation);
+        List<String> drift = written.schemaDrift(contract.fileSchema(layout), layout.partitionBy());
+        boolean olderFiles = !drift.isEmpty() && contract.withoutAddedColumns() != contract
+                && written.schemaDrift(contract.withoutAddedColumns().fileSchema(layout), layout.partitionBy()).isEmpty();
+        // files written before the contract's added columns existed: read with nulls there
+        payload.put("added_columns_absent", olderFiles ? contract.table().addedColumns() : List.of());
+        if (olderFiles) {
+            drift = List.of();
+        }
         payload.put("file_schema_matches_contract", drift.isEmpty());
         payload.put("file_schema_diff", drift);
         Artifact artifact = Artifact.of("datafusion_" + contract.views().prefix() + "_dataset_v1", contract, payload);

@@ -22,6 +22,7 @@ import io.syntaxlake.engine.StoredObject;
 import io.syntaxlake.engine.contract.DatasetContract;
 import io.syntaxlake.tasks.core.TaskFailedException;
 import io.syntaxlake.engine.FileTableSpec;
+import io.syntaxlake.tasks.dataset.CommittedIndex;
 import io.syntaxlake.tasks.dataset.FileRewrite;
 import io.syntaxlake.tasks.dataset.LayoutCopy;
 import io.syntaxlake.tasks.dataset.RepositoryFiles;
@@ -112,10 +113,12 @@ public final class DeltaWriter {
         checkKey(table, write.repo());
         Snapshot base = log.latestIfExists(table).orElseThrow(() -> new TaskFailedException("Delta write to " + table
                 + ": an incremental write of " + write.repo() + " needs the table to exist", List.of()));
+        contract = heldBy(contract, base);
         checkIdentity(contract, table, base);
         var engine = log.engine(DeltaLog.tablePath(table));
         String appId = "syntaxlake:" + write.repo();
         long expectedTxn = base.getLatestTransactionVersion(engine, appId).orElse(-1L);
+        write.checkBase(table + " (Delta, transaction of " + appId + ")", Long.toString(expectedTxn));
         String keyPrefix = table.url() + "data/" + write.repo() + "/";
         List<DeltaFile> keyFiles = log.files(base).stream().filter(f -> f.url().startsWith(keyPrefix)).toList();
         Map<String, DeltaFile> byRelative = new LinkedHashMap<>();
@@ -193,12 +196,13 @@ public final class DeltaWriter {
      * The source index stored with the latest commit of {@code key} (see {@link #writeRepository}),
      * empty when the table or the index does not exist.
      */
-    public Optional<byte[]> committedIndex(LakeLocation table, String key) {
+    public Optional<CommittedIndex> committedIndex(LakeLocation table, String key) {
         checkKey(table, key);
         return log.latestIfExists(table).flatMap(snapshot -> {
             var engine = log.engine(DeltaLog.tablePath(table));
             return snapshot.getLatestTransactionVersion(engine, "syntaxlake:" + key)
-                    .flatMap(n -> session.readObject(indexLocation(table, key, n)));
+                    .flatMap(n -> session.readObject(indexLocation(table, key, n))
+                            .map(bytes -> new CommittedIndex(bytes, Long.toString(n))));
         });
     }
 
@@ -234,6 +238,11 @@ public final class DeltaWriter {
         // attempt left behind must never be listed (and committed) as this attempt's
         String attemptDir = attemptId + "-" + java.util.UUID.randomUUID();
         LakeLocation target = table.child("data").child(outputKey).child(attemptDir);
+        // the columns the table has decide the files' columns; each attempt below commits on a fresh snapshot
+        Optional<Snapshot> existing = log.latestIfExists(table);
+        if (existing.isPresent()) {
+            contract = heldBy(contract, existing.get());
+        }
         long rows = new LayoutCopy(contract, layout, sourceTable, sourceInLayoutOrder).run(session, target.url());
         List<DataFile> files = rows == 0 && !hasParquetFiles(target) ? List.of()
                 : checkedFiles(contract, layout, table, target, "data/" + outputKey + "/" + attemptDir + "/", rows);
@@ -320,6 +329,18 @@ public final class DeltaWriter {
         } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
             return false; // another writer created it first: append to theirs
         }
+    }
+
+    /**
+     * The contract as {@code snapshot}'s table holds it: a table created before the contract's
+     * added columns existed keeps its schema, since kernel cannot add a column to a table without
+     * column mapping; it is written without them, and its rows read null there.
+     */
+    public static DatasetContract heldBy(DatasetContract contract, Snapshot snapshot) {
+        List<String> columns = snapshot.getSchema().fieldNames();
+        boolean lacksAdded = !contract.table().addedColumns().isEmpty()
+                && contract.table().addedColumns().stream().noneMatch(columns::contains);
+        return lacksAdded ? contract.withoutAddedColumns() : contract;
     }
 
     /** A table written under another contract is never appended to. */

@@ -89,6 +89,9 @@ public final class RegisterDeltaTask {
             }
         }
         Schema fileSchema = fileSchema(contract, location, snapshot, partitions, problems);
+        // a table created before the contract's added columns: its rows read null there
+        payload.put("added_columns_absent", contract == null || DeltaWriter.heldBy(contract, snapshot) == contract
+                ? List.of() : contract.table().addedColumns());
         payload.put("schema_matches_contract", contract == null ? null : problems.isEmpty());
         payload.put("problems", problems);
         Artifact artifact = Artifact.of(ARTIFACT, contract, payload);
@@ -109,9 +112,11 @@ public final class RegisterDeltaTask {
         if (contract == null) {
             return new Schema(logSchema.getFields().stream().filter(f -> !partitions.contains(f.getName())).toList());
         }
-        DeltaWriter.identityMismatch(contract, snapshot).ifPresent(problems::add);
+        // a table created before the contract's added columns is read with nulls there
+        DatasetContract held = DeltaWriter.heldBy(contract, snapshot);
+        DeltaWriter.identityMismatch(held, snapshot).ifPresent(problems::add);
         // Delta schemas carry no field metadata: names, types and nullability are compared
-        problems.addAll(SchemaDiff.of(contract.schema(), logSchema, false));
+        problems.addAll(SchemaDiff.of(held.schema(), logSchema, false));
         DatasetContract.Layout layout = contract.table().layouts().values().stream()
                 .filter(l -> l.partitionBy().equals(partitions)).findFirst().orElse(null);
         if (layout == null) {

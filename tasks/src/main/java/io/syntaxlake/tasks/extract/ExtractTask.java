@@ -51,7 +51,7 @@ public final class ExtractTask {
                 if (request.staging() == StagingFormat.ARROW) {
                     ArrowStaging.writeSchema(ContractLoader.load(request.kind().dataset()).schema(), schema);
                 }
-                JsonNode summary = runExtractor(request, staging, schema, log, progress);
+                JsonNode summary = runExtractor(request, staging, schema, log, progress, revision);
                 if (request.staging() == StagingFormat.ARROW) {
                     ArrowStaging.checkOrder(staging);
                 }
@@ -73,7 +73,7 @@ public final class ExtractTask {
     }
 
     private JsonNode runExtractor(ExtractRequest request, Path staging, Path schema, Path log,
-                                  ExtractProgress progress) throws IOException {
+                                  ExtractProgress progress, Optional<SourceRevision> revision) throws IOException {
         List<String> command = new ArrayList<>(List.of(request.python(), "-m", ExtractorPackage.PACKAGE,
                 request.kind().command(), "--source", request.source().toAbsolutePath().toString(),
                 "--out", staging.toString(), "--workers", Integer.toString(request.workers()),
@@ -83,6 +83,7 @@ public final class ExtractTask {
             command.addAll(List.of("--schema", schema.toString()));
         }
         request.repo().ifPresent(repo -> command.addAll(List.of("--repo", repo)));
+        revision.ifPresent(r -> command.addAll(List.of("--source-revision", r.label())));
         request.known().ifPresent(known -> command.addAll(List.of("--known", known.toAbsolutePath().toString())));
         request.index().ifPresent(index -> command.addAll(List.of("--index-out", index.toAbsolutePath().toString())));
         if (request.indexOptional()) {

@@ -29,6 +29,14 @@ public record SourceRevision(String commit, boolean dirty) {
         }
     }
 
+    /**
+     * The value of the datasets' {@code source_revision} column: the commit, with {@code -dirty}
+     * appended when the tree differed from it (as {@code git describe --dirty} marks it).
+     */
+    public String label() {
+        return dirty ? commit + "-dirty" : commit;
+    }
+
     /** The revision of the work tree holding {@code source}, if it is in one. */
     public static Optional<SourceRevision> of(Path source) {
         if (!Files.isDirectory(source)) {
