@@ -15,6 +15,7 @@ import io.syntaxlake.tasks.extract.ExtractKind;
 import io.syntaxlake.tasks.extract.ExtractRequest;
 import io.syntaxlake.tasks.extract.ExtractResult;
 import io.syntaxlake.tasks.extract.ExtractTask;
+import io.syntaxlake.tasks.extract.Git;
 import io.syntaxlake.tasks.lake.DatasetGenerations;
 import io.syntaxlake.tasks.lake.Lake;
 import io.syntaxlake.tasks.lake.LakeLocation;
@@ -60,13 +61,7 @@ class TablesBeforeAddedColumnsTest {
     }
 
     private String git(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-C", tree.toString(), "-c", "user.name=test",
-                "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
-        return output.strip();
+        return Git.git(tree, arguments);
     }
 
     /** The tree extracted as {@code repo}, registered as {@code staging} with {@code contract}'s columns. */

@@ -17,13 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SourceRevisionTest {
 
     private static String git(Path dir, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=test",
-                "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
-        return output.strip();
+        return Git.git(dir, arguments);
     }
 
     /** A repository with a committed package {@code pkg/} and a committed file beside it. */
