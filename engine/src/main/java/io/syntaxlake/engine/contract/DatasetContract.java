@@ -50,20 +50,6 @@ public record DatasetContract(String name, int version, String description, Sche
     }
 
     /**
-     * The contract a table recorded under schema identity {@code recorded} was written with: this
-     * one, or this one without its added columns (a table written before they existed); empty
-     * when neither has that identity.
-     */
-    public java.util.Optional<DatasetContract> writtenUnder(String recorded) {
-        if (identityHash().equals(recorded)) {
-            return java.util.Optional.of(this);
-        }
-        DatasetContract before = withoutAddedColumns();
-        return before != this && before.identityHash().equals(recorded) ? java.util.Optional.of(before)
-                : java.util.Optional.empty();
-    }
-
-    /**
      * The columns stored in the data files of a layout: DataFusion keeps partition columns in the
      * directory names only and appends them after the file columns.
      */
