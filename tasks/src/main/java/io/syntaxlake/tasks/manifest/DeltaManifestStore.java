@@ -43,6 +43,13 @@ import static io.syntaxlake.engine.SqlIdentifiers.quote;
  * leaves artifacts without a task row (a retry replaces them), never a task row whose artifacts
  * are missing.
  *
+ * <p>Task attempts are written in the background ({@link QueuedWrites}), in order, so that a
+ * run's next task does not wait for the previous one's commits; the store's reads wait for them
+ * first, and {@link #finishRun} returns only once every write of the run landed, or records the
+ * run as failed saying which did not. {@link #startRun} writes at once: a run whose start cannot be
+ * recorded does not run. A process killed meanwhile loses the attempts still queued, as it would
+ * lose the attempt it was running.
+ *
  * <p>The store owns one engine session. Writes and reads are serialized inside the store (the
  * session's temporary tables are the store's own); writers in other processes are kept apart by
  * the Delta commit protocol, which {@link DeltaWriter} already handles.
@@ -56,6 +63,7 @@ public final class DeltaManifestStore implements ManifestStore {
     private final DeltaLog log;
     private final DeltaWriter writer;
     private final RegisterDeltaTask register;
+    private final QueuedWrites queued = new QueuedWrites("syntaxlake-manifest-writes");
 
     private DeltaManifestStore(Lake lake, EngineSession session) {
         this.lake = lake;
@@ -98,7 +106,15 @@ public final class DeltaManifestStore implements ManifestStore {
 
     @Override
     public void finishRun(RunRecord run) {
-        writeRun(run);
+        List<String> failed = queued.awaitRun(run.runId());
+        if (failed.isEmpty()) {
+            writeRun(run);
+            return;
+        }
+        String error = "the manifest store could not record " + String.join("; ", failed);
+        writeRun(run.finished(RunStatus.FAILED, run.endedAt(),
+                run.error() == null ? error : run.error() + "; and " + error));
+        throw new ManifestStoreException("manifest store " + location() + ": run " + run.runId() + ": " + error, null);
     }
 
     private void writeRun(RunRecord run) {
@@ -109,11 +125,15 @@ public final class DeltaManifestStore implements ManifestStore {
     public void recordAttempt(TaskAttempt attempt, List<ArtifactRecord> artifacts) {
         ManifestValues.artifactsOf(attempt, artifacts);
         String key = OutputKeys.attempt(attempt.runId(), attempt.taskId(), attempt.attempt());
-        synchronized (this) {
-            // artifacts first: a task row is never visible without its artifacts
-            write(ManifestTable.ARTIFACTS, artifacts.stream().map(ManifestRows::of).toList(), key);
-            write(ManifestTable.TASKS, List.of(ManifestRows.of(attempt)), key);
-        }
+        List<List<Object>> artifactRows = artifacts.stream().map(ManifestRows::of).toList();
+        List<List<Object>> taskRow = List.of(ManifestRows.of(attempt));
+        queued.submit(attempt.runId(), "attempt " + attempt.attempt() + " of " + attempt.taskId(), () -> {
+            synchronized (this) {
+                // artifacts first: a task row is never visible without its artifacts
+                write(ManifestTable.ARTIFACTS, artifactRows, key);
+                write(ManifestTable.TASKS, taskRow, key);
+            }
+        });
     }
 
     /** Replaces the rows of {@code outputKey} in {@code table} with {@code rows}, in one Delta commit. */
@@ -176,9 +196,23 @@ public final class DeltaManifestStore implements ManifestStore {
     }
 
     /** The rows of the table's latest snapshot that match {@code where}, in {@code orderBy} order. */
-    private synchronized <T> List<T> query(ManifestTable table, String where, String orderBy,
-                                           Function<Function<String, Object>, T> record) {
-        ResultTable result = guarded("read " + table.table(), () -> {
+    private <T> List<T> query(ManifestTable table, String where, String orderBy,
+                              Function<Function<String, Object>, T> record) {
+        queued.await();  // outside the store's lock, which the queued writes take
+        ResultTable result;
+        synchronized (this) {
+            result = snapshotRows(table, where, orderBy);
+        }
+        List<String> names = result.columnNames();
+        List<T> out = new ArrayList<>(result.rowCount());
+        for (List<Object> row : result.rows()) {
+            out.add(record.apply(column -> row.get(names.indexOf(column))));
+        }
+        return out;
+    }
+
+    private ResultTable snapshotRows(ManifestTable table, String where, String orderBy) {
+        return guarded("read " + table.table(), () -> {
             session.execute("DROP TABLE IF EXISTS " + quote(SNAPSHOT));
             session.registerFiles(latest(table, SNAPSHOT));
             try {
@@ -188,12 +222,6 @@ public final class DeltaManifestStore implements ManifestStore {
                 session.execute("DROP TABLE IF EXISTS " + quote(SNAPSHOT));
             }
         });
-        List<String> names = result.columnNames();
-        List<T> out = new ArrayList<>(result.rowCount());
-        for (List<Object> row : result.rows()) {
-            out.add(record.apply(column -> row.get(names.indexOf(column))));
-        }
-        return out;
     }
 
     /**
@@ -222,6 +250,7 @@ public final class DeltaManifestStore implements ManifestStore {
     @Override
     public void registerInto(EngineSession target, String schema) {
         ManifestValues.schemaName(schema);
+        queued.await();
         List<FileTableSpec> tables = new ArrayList<>();
         synchronized (this) {
             for (ManifestTable table : ManifestTable.values()) {
@@ -234,9 +263,18 @@ public final class DeltaManifestStore implements ManifestStore {
         });
     }
 
+    /** Waits for the queued writes, then closes the session; a run's failed writes nobody took are reported here. */
     @Override
     public void close() {
-        session.close();
+        Map<String, List<String>> unreported;
+        try {
+            unreported = queued.drain();
+        } finally {
+            session.close();
+        }
+        if (!unreported.isEmpty()) {
+            throw new ManifestStoreException("manifest store " + location() + ": could not record " + unreported, null);
+        }
     }
 
     @Override

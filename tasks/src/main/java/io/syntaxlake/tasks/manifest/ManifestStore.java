@@ -23,13 +23,18 @@ public interface ManifestStore extends AutoCloseable {
     /** Records a run that has started ({@link RunStatus#RUNNING}); repeating it for the same run id leaves one row. */
     void startRun(RunRecord run);
 
-    /** Replaces the run's row (one row per run id at any time), typically with {@link RunRecord#finished}. */
+    /**
+     * Replaces the run's row (one row per run id at any time), typically with {@link RunRecord#finished},
+     * once the run's attempts are written (see {@link #recordAttempt}).
+     */
     void finishRun(RunRecord run);
 
     /**
      * Records one task attempt with its artifacts (each of that attempt, names unique). Repeating
      * it for the same (run, task, attempt) replaces that attempt's row and artifacts, so nothing is
-     * duplicated.
+     * duplicated. A store may write it after returning (the Delta store queues it): its own reads
+     * see it, and {@link #finishRun} returns only once every attempt of the run is written, or
+     * records the run as failed, naming the attempts that could not be, and throws.
      */
     void recordAttempt(TaskAttempt attempt, List<ArtifactRecord> artifacts);
 

@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * Benchmark (not a test), run by tasks/bench/manifest.sh: the cost of the Delta manifest store's
  * writes on a local lake, warm: {@code startRun}, {@code recordAttempt} with three small
- * artifacts, {@code finishRun}, and the reads {@code runs()} and {@code attempts(run)}, after
+ * artifacts (what the caller waits for: the store queues the attempt's commits), {@code finishRun}
+ * (which waits for the queued commits, then writes the run's row), and the reads {@code runs()}
+ * and {@code attempts(run)}, after
  * {@code warmups} unmeasured rounds. Prints one JSON line per operation: median, p90 and max
  * milliseconds over {@code iterations}, then the log's versions and checkpoint. Arguments: work
  * directory, iterations, warm-up rounds.

@@ -43,6 +43,8 @@ class DeltaManifestStoreTest extends ManifestStoreContract {
         store.startRun(run);
         TaskAttempt a = attempt("run-1", "extract", 1, T0, TaskStatus.SUCCEEDED);
         store.recordAttempt(a, threeArtifacts(a));
+        // the attempt is written in the background; the store's own reads wait for it
+        assertEquals(List.of(a), store.attempts("run-1"));
         try (ManifestStore second = openStore()) {
             assertEquals(store.location(), second.location());
             assertEquals(List.of(run), second.runs());
@@ -127,6 +129,31 @@ class DeltaManifestStoreTest extends ManifestStoreContract {
                 read.getMessage());
         assertThrows(ManifestStoreException.class, () -> store.startRun(running("run-1", "key-a", T0)));
         assertEquals(List.of(), store.attempts("run-1"), "the other tables are unaffected");
+    }
+
+    @Test
+    void anAttemptThatCouldNotBeWrittenInTheBackgroundFailsTheRunThatFinishes() throws Exception {
+        RunRecord run = running("run-1", "key-a", T0);
+        store.startRun(run);
+        Path log = lake().manifest("tasks").localPath().orElseThrow().resolve("_delta_log");
+        Files.createDirectories(log);
+        Files.writeString(log.resolve("00000000000000000000.json"), "{\"not\": \"a delta action\"\n");
+        TaskAttempt a = attempt("run-1", "extract", 1, T0, TaskStatus.SUCCEEDED);
+        store.recordAttempt(a, threeArtifacts(a));  // queued: the broken table is found by the write, later
+
+        RunRecord done = run.finished(RunStatus.SUCCEEDED, T0.plusSeconds(3), null);
+        ManifestStoreException failed = assertThrows(ManifestStoreException.class, () -> store.finishRun(done));
+        assertTrue(failed.getMessage().contains("run run-1: the manifest store could not record attempt 1 of extract"),
+                failed.getMessage());
+        RunRecord recorded = store.run("run-1").orElseThrow();
+        assertEquals(RunStatus.FAILED, recorded.status(), "the run says its record is incomplete");
+        assertTrue(recorded.error().startsWith("the manifest store could not record attempt 1 of extract: "),
+                recorded.error());
+        assertEquals(threeArtifacts(a), store.artifacts("run-1"), "the write before the failed one landed");
+
+        RunRecord other = running("run-2", "key-b", T0);
+        store.startRun(other);
+        store.finishRun(other.finished(RunStatus.SUCCEEDED, T0.plusSeconds(1), null));  // its failure was run-1's only
     }
 
     @Test
