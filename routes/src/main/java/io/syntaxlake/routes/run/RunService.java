@@ -3,6 +3,7 @@ package io.syntaxlake.routes.run;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.syntaxlake.engine.EngineSession;
+import io.syntaxlake.routes.camel.CamelStartup;
 import io.syntaxlake.routes.camel.PipelineRoutes;
 import io.syntaxlake.routes.camel.TaskError;
 import io.syntaxlake.routes.config.SyntaxLakeConfig;
@@ -43,6 +44,9 @@ public class RunService {
 
     @Inject
     ProducerTemplate producer;
+
+    @Inject
+    CamelStartup camel;
 
     @Inject
     Pipelines pipelines;
@@ -96,6 +100,7 @@ public class RunService {
             return outcome(prepared, prepared.record(), Optional.empty());
         }
         RunRecord record = prepared.record();
+        camel.ensureStarted();  // a one-shot run starts the routes only now that it has work
         Path work = workDir().resolve(record.runId());
         Throwable failure;
         try (EngineSession session = sessions.open(work)) {
